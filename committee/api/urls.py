@@ -1,0 +1,14 @@
+from rest_framework.routers import DefaultRouter
+
+from committee.api import views
+
+app_name = "committee-api"
+
+router = DefaultRouter()
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("committees", views.CommitteeViewSet, basename="committee")
+router.register("seats", views.SeatViewSet, basename="seat")
+
+urlpatterns = router.urls

@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import Committee, CommitteeSeat, Department, Membership
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "kind", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "display_name", "first_name", "last_name", "email", "language",
+                  "is_active"]
+
+
+class MembershipForm(forms.ModelForm):
+    """A new position for a person; the department is fixed by the page it is added on."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "position", "started_on"]
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, department: Department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.department = department
+        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+        from committee.choices import POSITIONS_BY_KIND, DepartmentKind
+
+        allowed = POSITIONS_BY_KIND[DepartmentKind(department.kind)]
+        self.fields["position"].choices = [
+            (value, label) for value, label in self.fields["position"].choices
+            if value in allowed or value == ""
+        ]
+
+
+class EndForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for today."),
+    )
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class SeatForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeSeat
+        fields = ["user", "role", "started_on"]
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, committee: Committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.committee = committee
+        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)

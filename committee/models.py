@@ -1,0 +1,209 @@
+"""The organisation of §2: departments, people and their positions, the committee and its seats."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModelBase, RulesModelMixin
+
+from committee import rules as r
+from committee.choices import POSITIONS_BY_KIND, DepartmentKind, Position, SeatRole
+
+
+class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
+    """A person who signs in. What they may do follows from their memberships and seats."""
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        help_text=_("Empty: follow the browser."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["display_name", "username"]
+        rules_permissions = {
+            "view": r.is_signed_in,
+            "add": r.can_edit_organisation,
+            "change": r.can_edit_organisation,
+            "delete": r.can_edit_organisation,
+        }
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+    def get_absolute_url(self):
+        return reverse("committee:person-detail", args=[self.pk])
+
+
+class Department(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind=DepartmentKind.PLANNING, is_active=True),
+                name="one_active_planning_department",
+                violation_error_message=_("There is already an active planning department."),
+            )
+        ]
+        rules_permissions = {
+            "view": r.is_signed_in,
+            "add": r.can_edit_organisation,
+            "change": r.can_edit_organisation,
+            "delete": r.can_edit_organisation,
+        }
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("committee:department-detail", args=[self.code])
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+
+
+class Membership(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """A person's position in a department over a span of time; a person may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("person"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="memberships",
+        verbose_name=_("department"),
+    )
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["department__name", "position", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department", "position"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_membership_per_position",
+                violation_error_message=_("This person already holds this position here."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+        ]
+        rules_permissions = {
+            "view": r.is_signed_in,
+            "add": r.can_edit_organisation,
+            "change": r.can_edit_organisation,
+            "delete": r.can_edit_organisation,
+        }
+
+    def __str__(self):
+        return f"{self.user} · {self.get_position_display()} · {self.department}"
+
+    def clean(self):
+        super().clean()
+        if self.department_id and self.position:
+            allowed = POSITIONS_BY_KIND[DepartmentKind(self.department.kind)]
+            if self.position not in allowed:
+                raise ValidationError({"position": _(
+                    "A %(kind)s has no position “%(position)s”."
+                ) % {"kind": self.department.get_kind_display(),
+                     "position": Position(self.position).label}})
+
+
+class Committee(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """The Operations Planning Committee (§2)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("duties"), blank=True)
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        rules_permissions = {
+            "view": r.is_signed_in,
+            "add": r.can_edit_organisation,
+            "change": r.can_edit_organisation,
+            "delete": r.can_edit_organisation,
+        }
+
+    def __str__(self):
+        return self.name
+
+
+class CommitteeSeatQuerySet(MembershipQuerySet):
+    pass
+
+
+class CommitteeSeat(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="seats", verbose_name=_("committee")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="committee_seats",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=SeatRole.choices,
+                            default=SeatRole.MEMBER)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = CommitteeSeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("committee seat")
+        verbose_name_plural = _("committee seats")
+        ordering = ["committee", "role", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(role=SeatRole.CHAIR, ended_on__isnull=True),
+                name="one_open_chair_per_committee",
+                violation_error_message=_("The committee already has a chair."),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "user"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_seat_per_person",
+                violation_error_message=_("This person already sits on the committee."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="seat_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+        ]
+        rules_permissions = {
+            "view": r.is_signed_in,
+            "add": r.can_edit_organisation,
+            "change": r.can_edit_organisation,
+            "delete": r.can_edit_organisation,
+        }
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"

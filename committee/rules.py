@@ -1,0 +1,62 @@
+"""Who may do what in the organisation, as ``rules`` predicates.
+
+Predicates answer ``user.has_perm(perm, obj)`` for views, DRF permissions, FSM ``permission=``
+callables and templates alike: one rule, every interface.
+"""
+
+import rules
+
+from committee.choices import Role
+
+
+def _has_role(role: Role):
+    @rules.predicate(name=f"has_role_{role.value}")
+    def predicate(user):
+        from committee.selectors import roles_of
+
+        return role in roles_of(user)
+
+    return predicate
+
+
+is_signed_in = rules.is_authenticated & rules.is_active
+is_committee_chair = _has_role(Role.COMMITTEE_CHAIR)
+is_committee_member = _has_role(Role.COMMITTEE_MEMBER)
+is_planning_manager = _has_role(Role.PLANNING_MANAGER)
+is_planning_supervisor = _has_role(Role.PLANNING_SUPERVISOR)
+is_planning_specialist = _has_role(Role.PLANNING_SPECIALIST)
+is_unit_head = _has_role(Role.UNIT_HEAD)
+is_unit_staff = _has_role(Role.UNIT_STAFF)
+is_auditor = _has_role(Role.AUDITOR)
+is_integration = _has_role(Role.INTEGRATION)
+
+is_planning_staff = is_planning_manager | is_planning_supervisor | is_planning_specialist
+is_admin = rules.is_superuser
+
+# The planning department's manager keeps the organisation (departments, people, committee).
+can_edit_organisation = is_signed_in & (is_planning_manager | is_admin)
+
+
+@rules.predicate
+def is_head_of(user, department):
+    """The user heads this department today."""
+    from committee.choices import Position
+    from committee.selectors import department_positions_of
+
+    if department is None:
+        return False
+    return Position.HEAD in department_positions_of(user).get(department.pk, ())
+
+
+@rules.predicate
+def is_member_of(user, department):
+    """The user holds any current position in this department."""
+    from committee.selectors import department_positions_of
+
+    if department is None:
+        return False
+    return department.pk in department_positions_of(user)
+
+
+rules.add_perm("committee.view_organisation", is_signed_in)
+rules.add_perm("committee.change_organisation", can_edit_organisation)

@@ -1,0 +1,202 @@
+"""Organisation pages: everyone signed in reads them; the planning manager edits them."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import objectgetter, permission_required
+
+from committee import forms, selectors, services
+from committee.models import Committee, CommitteeSeat, Department, Membership
+from opsplan.audit import history_of
+from opsplan.forms import submit
+
+User = get_user_model()
+
+
+def _perm(name, fn=None):
+    return permission_required(name, fn=fn, raise_exception=True)
+
+
+def _department(request, code):
+    return get_object_or_404(Department, code=code)
+
+
+@login_required
+@_perm("committee.view_organisation")
+def organisation(request):
+    return render(request, "committee/organisation.html", {
+        "departments": selectors.department_list(include_inactive=True),
+        "committee": selectors.main_committee(),
+    })
+
+
+@login_required
+@_perm("committee.view_department", fn=_department)
+def department_detail(request, code):
+    department = get_object_or_404(selectors.department_list(include_inactive=True), code=code)
+    return render(request, "committee/department_detail.html", {
+        "department": department,
+        "past_memberships": department.memberships.filter(ended_on__isnull=False)
+        .select_related("user").order_by("-ended_on"),
+        "membership_form": forms.MembershipForm(department=department),
+        "history": history_of(department)[:20],
+    })
+
+
+@login_required
+@_perm("committee.add_department")
+def department_create(request):
+    form = forms.DepartmentForm(request.POST or None)
+    if request.method == "POST" and (
+        department := submit(form, services.department_create, actor=request.user,
+                             request=request)
+    ):
+        messages.success(request, _("Department “%s” created.") % department)
+        return redirect(department)
+    return render(request, "form_page.html", {
+        "form": form, "title": _("New department"), "back": "committee:organisation",
+    })
+
+
+@login_required
+@_perm("committee.change_department", fn=_department)
+def department_edit(request, code):
+    department = _department(request, code)
+    form = forms.DepartmentForm(request.POST or None, instance=department)
+    if request.method == "POST" and (
+        updated := submit(form, services.department_update, department=department,
+                          actor=request.user, request=request)
+    ):
+        messages.success(request, _("Department “%s” saved.") % updated)
+        return redirect(updated)
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Edit department"), "back_object": department,
+    })
+
+
+@login_required
+@require_POST
+@_perm("committee.add_membership")
+def membership_add(request, code):
+    department = _department(request, code)
+    form = forms.MembershipForm(request.POST, department=department)
+    if submit(form, services.membership_start, department=department, actor=request.user,
+              request=request):
+        messages.success(request, _("Position added."))
+        return redirect(department)
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Add a position in %s") % department, "back_object": department,
+    }, status=400)
+
+
+@login_required
+@require_POST
+@_perm("committee.change_membership", fn=objectgetter(Membership, "pk"))
+def membership_end(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("department"), pk=pk)
+    form = forms.EndForm(request.POST)
+    if submit(form, services.membership_end, membership=membership, actor=request.user,
+              request=request):
+        messages.success(request, _("Position ended: %s.") % membership)
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(membership.department)
+
+
+@login_required
+@_perm("committee.view_user")
+def people(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.people_list(search=query), 50).get_page(request.GET.get("page"))
+    return render(request, "committee/people.html", {"page": page, "query": query})
+
+
+@login_required
+@_perm("committee.view_user", fn=objectgetter(User, "pk"))
+def person_detail(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    return render(request, "committee/person_detail.html", {
+        "person": person,
+        "memberships": person.memberships.select_related("department").order_by(
+            "ended_on", "department__name"),
+        "seats": person.committee_seats.select_related("committee").order_by("ended_on"),
+        "roles": selectors.roles_of(person),
+    })
+
+
+@login_required
+@_perm("committee.add_user")
+def person_create(request):
+    form = forms.PersonForm(request.POST or None)
+    if request.method == "POST" and (
+        person := submit(form, services.person_create, actor=request.user, request=request)
+    ):
+        messages.success(request, _("%s added. An administrator sets the first password.")
+                         % person)
+        return redirect(person)
+    return render(request, "form_page.html", {
+        "form": form, "title": _("New person"), "back": "committee:people",
+    })
+
+
+@login_required
+@_perm("committee.change_user", fn=objectgetter(User, "pk"))
+def person_edit(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    form = forms.PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and (
+        updated := submit(form, services.person_update, person=person, actor=request.user,
+                          request=request)
+    ):
+        messages.success(request, _("%s saved.") % updated)
+        return redirect(updated)
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Edit person"), "back_object": person,
+    })
+
+
+@login_required
+@_perm("committee.change_committee", fn=objectgetter(Committee, "pk"))
+def committee_edit(request, pk):
+    committee = get_object_or_404(Committee, pk=pk)
+    form = forms.CommitteeForm(request.POST or None, instance=committee)
+    if request.method == "POST" and submit(form, services.committee_update, committee=committee,
+                                           actor=request.user, request=request):
+        messages.success(request, _("Committee saved."))
+        return redirect("committee:organisation")
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Edit committee"), "back": "committee:organisation",
+    })
+
+
+@login_required
+@_perm("committee.add_committeeseat")
+def seat_add(request, pk):
+    committee = get_object_or_404(Committee, pk=pk)
+    form = forms.SeatForm(request.POST or None, committee=committee)
+    if request.method == "POST" and (
+        seat := submit(form, services.seat_appoint, committee=committee, actor=request.user,
+                       request=request)
+    ):
+        messages.success(request, _("%s appointed.") % seat)
+        return redirect("committee:organisation")
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Appoint to the committee"), "back": "committee:organisation",
+    })
+
+
+@login_required
+@require_POST
+@_perm("committee.change_committeeseat", fn=objectgetter(CommitteeSeat, "pk"))
+def seat_end(request, pk):
+    seat = get_object_or_404(CommitteeSeat, pk=pk)
+    form = forms.EndForm(request.POST)
+    if submit(form, services.seat_end, seat=seat, actor=request.user, request=request):
+        messages.success(request, _("Seat ended: %s.") % seat)
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("committee:organisation")

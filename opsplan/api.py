@@ -1,0 +1,140 @@
+"""API plumbing shared by every app: permissions, pagination, the one error shape, the schema."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+
+
+class Conflict(exceptions.APIException):
+    """The request is valid but the record's current state does not allow it now."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This is not allowed in the record's current state.")
+    default_code = "conflict"
+
+
+# --- permissions ----------------------------------------------------------------------------
+
+_ACTION_VERBS = {
+    "list": "view", "retrieve": "view", "metadata": "view",
+    "create": "add", "update": "change", "partial_update": "change", "destroy": "delete",
+}
+_METHOD_VERBS = {
+    "GET": "view", "HEAD": "view", "OPTIONS": "view",
+    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
+}
+
+
+class RulesPermission(BasePermission):
+    """Asks ``user.has_perm`` exactly as the browser views do, so one rule serves both.
+
+    The permission is ``<app>.<verb>_<model>`` of the view's queryset, or what the view names in
+    ``permission_map`` (action -> permission, for custom actions). Object permissions are checked
+    with the object; lists are scoped by the view's selector, never here.
+    """
+
+    def _perm(self, request, view) -> str | None:
+        action = getattr(view, "action", None)
+        mapped = getattr(view, "permission_map", {})
+        if action in mapped:
+            return mapped[action]
+        if request.method in mapped:
+            return mapped[request.method]
+        verb = _ACTION_VERBS.get(action) or _METHOD_VERBS.get(request.method)
+        queryset = getattr(view, "queryset", None)
+        if queryset is None and hasattr(view, "get_queryset"):
+            queryset = view.get_queryset()
+        if verb is None or queryset is None:
+            return None
+        meta = queryset.model._meta
+        return f"{meta.app_label}.{verb}_{meta.model_name}"
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        perm = self._perm(request, view)
+        if perm is None:
+            return False  # a view that names no rule is closed, never open by accident
+        if getattr(view, "detail", False) or getattr(view, "action", None) in (
+            "retrieve", "update", "partial_update", "destroy"
+        ):
+            return True  # decided per object in has_object_permission
+        return user.has_perm(perm)
+
+    def has_object_permission(self, request, view, obj):
+        perm = self._perm(request, view)
+        return perm is not None and request.user.has_perm(perm, obj)
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+# --- the one error shape --------------------------------------------------------------------
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error response: a status, a machine code, a sentence, and errors per field."""
+
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text="Field name -> messages; `non_field_errors` for the whole record.",
+    )
+
+
+def _flatten(detail, prefix="") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            out[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                out.update(_flatten(item, f"{prefix}[{index}]" if prefix else f"[{index}]"))
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
+def exception_handler(exc, context):
+    """DRF's handler, reshaped so that every error has the same body."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, TransitionNotAllowed | ConcurrentTransition):
+        exc = Conflict(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    body = {"status": response.status_code}
+    if isinstance(exc, exceptions.ValidationError):
+        body["code"] = "invalid"
+        body["detail"] = str(_("Some fields are not valid."))
+        body["errors"] = _flatten(exc.detail)
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body["code"] = codes if isinstance(codes, str) else "error"
+        body["detail"] = str(getattr(exc, "detail", response.data))
+    response.data = body
+    return response

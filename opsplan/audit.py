@@ -1,0 +1,45 @@
+"""Writing the audit trail. Every service that changes a record calls :func:`record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from opsplan.models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    subject=None,
+    data: dict[str, Any] | None = None,
+    request=None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one audit event. ``actor`` may be None for the system or an unknown user."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_label=(actor_label or (actor.get_username() if authenticated else ""))[:150],
+        action=action,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=str(subject.pk) if subject is not None else "",
+        subject_label=str(subject)[:255] if subject is not None else "",
+        data=data or {},
+        ip_address=client_ip(request),
+    )
+
+
+def history_of(obj):
+    """Audit events about one record, newest first."""
+    return AuditEvent.objects.filter(
+        subject_type=ContentType.objects.get_for_model(obj), subject_id=str(obj.pk)
+    ).select_related("actor")

@@ -1,0 +1,8 @@
+from opsplan.navigation import items_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": items_for(user)}

@@ -1,0 +1,24 @@
+"""Audit of sign-ins, sign-outs and failed attempts."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from opsplan.audit import record
+
+
+@receiver(user_logged_in)
+def _audit_login(sender, request, user, **kwargs):
+    record(actor=user, action="auth.login", subject=user, request=request)
+
+
+@receiver(user_logged_out)
+def _audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record(actor=user, action="auth.logout", subject=user, request=request)
+
+
+@receiver(user_login_failed)
+def _audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
+    record(actor=None, actor_label=username, action="auth.login_failed",
+           data={"username": username}, request=request)

@@ -1,0 +1,77 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from opsplan.health import beat_heartbeat, check_broker, check_database
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and broker reachability as JSON: 200 when both answer, 503 otherwise."""
+    database = check_database()
+    broker = check_broker()
+    ok = database["ok"] and broker["ok"]
+    body = {"status": "ok" if ok else "unavailable", "database": database, "broker": broker}
+    if database["ok"]:
+        body["beat"] = beat_heartbeat()
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, also remembered on the person's profile when signed in."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and language in {code for code, _ in _languages()}:
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+    return response
+
+
+def _languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+@login_required
+def home(request):
+    """The signed-in person's starting page; sections appear by role as apps add them."""
+    from committee.selectors import department_positions_of, main_committee, roles_of
+
+    from committee.models import Department
+
+    positions = department_positions_of(request.user)
+    departments = Department.objects.filter(pk__in=positions).order_by("name")
+    roles_of(request.user)
+    return render(request, "home.html", {
+        "my_departments": [(d, sorted(positions[d.pk])) for d in departments],
+        "committee": main_committee(),
+    })
+
+
+class ApiRoot(APIView):
+    """The API's entry point: one link per app."""
+
+    permission_classes = [IsAuthenticated]
+    sections = {"committee": "committee-api:api-root"}
+
+    @extend_schema(exclude=True)
+    def get(self, request, format=None):  # noqa: A002 - DRF's signature
+        links = {name: reverse(url_name, request=request, format=format)
+                 for name, url_name in self.sections.items()}
+        links["schema"] = reverse("api-schema", request=request)
+        links["docs"] = reverse("api-docs", request=request)
+        return Response(links)
