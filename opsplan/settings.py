@@ -22,6 +22,11 @@ DEBUG = env.bool("DJANGO_DEBUG", False)
 if DEBUG:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", "insecure-development-only-key-never-use-in-production")
 else:
+    if not env.str("DJANGO_SECRET_KEY", ""):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off (set DJANGO_DEBUG=1 for "
+            "development)."
+        )
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
@@ -170,9 +175,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # hashed, compressed files (run collectstatic) unless switched off for development/tests
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
