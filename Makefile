@@ -19,7 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 translations: $(STAMP)
-	@$(BIN)/python manage.py compile_translations
+	@$(DEV_ENV) $(BIN)/python manage.py compile_translations
 
 # Run OpsPlan with demo data on the embedded default: SQLite + Celery's filesystem broker.
 run: install
@@ -37,7 +37,7 @@ lint: install
 
 # Refresh the .po catalogues from the code (needs GNU gettext's xgettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
 
 bench: install
 	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python "$$b"; done

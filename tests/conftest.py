@@ -24,6 +24,8 @@ from tests.factories import (
 # test itself are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+pytest_plugins = ["tests.browser"]
+
 
 # --- service guards -------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Browser-test fixtures (Playwright with Debian's Chromium)."""
