@@ -61,7 +61,7 @@ class Env:
 
     def url(self, name: str, default: object = _MISSING, schemes: tuple[str, ...] = ()) -> str:
         def parse(value: str) -> str:
-            scheme, sep, rest = value.partition("://")
+            scheme, sep, _rest = value.partition("://")
             if not sep or not scheme or (schemes and scheme not in schemes):
                 raise ValueError(value)
             return value

@@ -20,7 +20,9 @@ VAR_DIR = Path(env.str("OPSPLAN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", False)
 if DEBUG:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", "insecure-development-only-key-never-use-in-production")
+    SECRET_KEY = env.str(
+        "DJANGO_SECRET_KEY", "insecure-development-only-key-never-use-in-production-0123456789"
+    )
 else:
     if not env.str("DJANGO_SECRET_KEY", ""):
         raise ImproperlyConfigured(
@@ -226,8 +228,9 @@ SECURE_CSP = {
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated request then gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["opsplan.api.RulesPermission"],
     "DEFAULT_PAGINATION_CLASS": "opsplan.api.Pagination",

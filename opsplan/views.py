@@ -1,10 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
-
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -33,29 +33,21 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language", "")
     user = request.user
-    if user.is_authenticated and language in {code for code, _ in _languages()}:
-        if user.language != language:
-            user.language = language
-            user.save(update_fields=["language"])
+    known = {code for code, _name in settings.LANGUAGES}
+    if user.is_authenticated and language in known and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return response
-
-
-def _languages():
-    from django.conf import settings
-
-    return settings.LANGUAGES
 
 
 @login_required
 def home(request):
     """The signed-in person's starting page; sections appear by role as apps add them."""
-    from committee.selectors import department_positions_of, main_committee, roles_of
-
     from committee.models import Department
+    from committee.selectors import department_positions_of, main_committee
 
     positions = department_positions_of(request.user)
     departments = Department.objects.filter(pk__in=positions).order_by("name")
-    roles_of(request.user)
     return render(request, "home.html", {
         "my_departments": [(d, sorted(positions[d.pk])) for d in departments],
         "committee": main_committee(),
@@ -69,7 +61,7 @@ class ApiRoot(APIView):
     sections = {"committee": "committee-api:api-root"}
 
     @extend_schema(exclude=True)
-    def get(self, request, format=None):  # noqa: A002 - DRF's signature
+    def get(self, request, format=None):
         links = {name: reverse(url_name, request=request, format=format)
                  for name, url_name in self.sections.items()}
         links["schema"] = reverse("api-schema", request=request)
