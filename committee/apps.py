@@ -13,3 +13,7 @@ class CommitteeConfig(AppConfig):
             key="organisation", label=_("Organisation"), url_name="committee:organisation",
             permission="committee.view_organisation", order=90,
         ))
+        navigation.register(navigation.NavItem(
+            key="decisions", label=_("Committee decisions"), url_name="committee:decisions",
+            permission="committee.view_decision", order=20,
+        ))

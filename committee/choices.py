@@ -59,3 +59,28 @@ ROLE_BY_MEMBERSHIP = {
     (DepartmentKind.OTHER, Position.AUDITOR): Role.AUDITOR,
 }
 INTEGRATION_POSITIONS = {Position.INTEGRATION}
+
+
+class Majority(models.TextChoices):
+    SIMPLE = "simple", _("Simple majority")
+    TWO_THIRDS = "two_thirds", _("Two-thirds majority")
+
+
+class DecisionKind(models.TextChoices):
+    PLAN_APPROVAL = "plan_approval", _("Plan approval")
+    PLAN_ADJUSTMENT = "plan_adjustment", _("Plan adjustment")
+    RISK_ACCEPTANCE = "risk_acceptance", _("Risk acceptance")
+    BUDGET_OVERRUN = "budget_overrun", _("Budget over-run")
+
+
+class DecisionState(models.TextChoices):
+    OPEN = "open", _("Open for votes")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class VoteChoice(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    ABSTAIN = "abstain", _("Abstain")

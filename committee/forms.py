@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from committee.choices import VoteChoice
 from committee.models import Committee, CommitteeSeat, Department, Membership
 
 
@@ -64,3 +65,22 @@ class SeatForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.committee = committee
         self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices,
+                               widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Required when you reject: give your reasons."))
+
+
+class CloseForm(forms.Form):
+    casting_vote = forms.ChoiceField(
+        label=_("Chair's casting vote"), required=False,
+        choices=[("", "—"), (VoteChoice.APPROVE, VoteChoice.APPROVE.label),
+                 (VoteChoice.REJECT, VoteChoice.REJECT.label)],
+        help_text=_("Needed only when the vote is tied."),
+    )
+    summary = forms.CharField(label=_("Reasons / summary"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,8 +1,13 @@
 """The organisation of §2: departments, people and their positions, the committee and its seats."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from committee import rules as r
-from committee.choices import POSITIONS_BY_KIND, DepartmentKind, Position, SeatRole
+from committee.choices import (
+    POSITIONS_BY_KIND,
+    DecisionKind,
+    DecisionState,
+    DepartmentKind,
+    Majority,
+    Position,
+    SeatRole,
+    VoteChoice,
+)
 
 
 class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
@@ -141,6 +155,13 @@ class Committee(RulesModelMixin, models.Model, metaclass=RulesModelBase):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("duties"), blank=True)
+    quorum_share = models.DecimalField(
+        _("quorum"), max_digits=3, decimal_places=2, default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
+        help_text=_("Share of the eligible members who must vote, e.g. 0.50 for half."),
+    )
+    majority = models.CharField(_("majority"), max_length=12, choices=Majority.choices,
+                                default=Majority.SIMPLE)
 
     class Meta:
         verbose_name = _("committee")
@@ -207,3 +228,103 @@ class CommitteeSeat(RulesModelMixin, models.Model, metaclass=RulesModelBase):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def about(self, subject):
+        return self.filter(subject_type=ContentType.objects.get_for_model(subject),
+                           subject_id=subject.pk)
+
+    def open(self):
+        return self.filter(state=DecisionState.OPEN)
+
+
+class Decision(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """A matter the committee decides by vote: a plan's approval, an adjustment, a risk
+    acceptance, a budget over-run. Generic over its subject, so upper apps bring subjects
+    without this app knowing them."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="decisions",
+                                  verbose_name=_("committee"))
+    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_revision = models.PositiveIntegerField(_("revision decided"), default=0)
+    state = models.CharField(_("state"), max_length=12, choices=DecisionState.choices,
+                             default=DecisionState.OPEN, db_index=True)
+    # the rule in force when the vote opened; later changes to the committee's rule
+    # do not change a running vote
+    quorum_share = models.DecimalField(_("quorum"), max_digits=3, decimal_places=2)
+    majority = models.CharField(_("majority"), max_length=12, choices=Majority.choices)
+    excluded_voters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+",
+        verbose_name=_("excluded voters"),
+        help_text=_("Members with a conflict of interest, such as the subject's author."),
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", null=True, blank=True,
+                                  verbose_name=_("closed by"))
+    casting_vote = models.CharField(
+        _("chair's casting vote"), max_length=10, blank=True,
+        choices=[(VoteChoice.APPROVE, VoteChoice.APPROVE.label),
+                 (VoteChoice.REJECT, VoteChoice.REJECT.label)],
+    )
+    summary = models.TextField(_("reasons"), blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("committee decision")
+        verbose_name_plural = _("committee decisions")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "kind"],
+                condition=Q(state="open"),
+                name="one_open_decision_per_subject_and_kind",
+                violation_error_message=_("This matter already has an open decision."),
+            ),
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        rules_permissions = {
+            "view": r.can_view_decisions,
+            "add": r.is_admin,
+            "change": r.is_admin,
+            "delete": r.is_admin,
+            "vote": r.can_vote,
+            "close": r.can_close_decision,
+        }
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.state == DecisionState.OPEN
+
+
+class Vote(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes",
+                                 verbose_name=_("decision"))
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="votes", verbose_name=_("voter"))
+    choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    cast_at = models.DateTimeField(_("cast"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["cast_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "voter"], name="one_vote_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.voter}: {self.get_choice_display()}"

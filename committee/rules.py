@@ -58,5 +58,34 @@ def is_member_of(user, department):
     return department.pk in department_positions_of(user)
 
 
+# --- committee decisions -----------------------------------------------------------------
+
+@rules.predicate
+def decision_is_open(user, decision):
+    return decision is not None and decision.state == "open"
+
+
+@rules.predicate
+def has_conflict_of_interest(user, decision):
+    """Excluded from this vote, e.g. as the author of the plan it decides."""
+    if decision is None:
+        return False
+    return any(u.pk == user.pk for u in decision.excluded_voters.all())
+
+
+@rules.predicate
+def sits_on_its_committee(user, decision):
+    from committee.selectors import committee_ids_of
+
+    return decision is not None and decision.committee_id in committee_ids_of(user)
+
+
+can_view_decisions = is_signed_in & (is_committee_member | is_planning_staff | is_auditor
+                                     | is_admin)
+can_vote = (is_signed_in & sits_on_its_committee & decision_is_open
+            & ~has_conflict_of_interest)
+can_close_decision = (is_signed_in & is_committee_chair & sits_on_its_committee & decision_is_open
+                      & ~has_conflict_of_interest)
+
 rules.add_perm("committee.view_organisation", is_signed_in)
 rules.add_perm("committee.change_organisation", can_edit_organisation)

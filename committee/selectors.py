@@ -8,6 +8,7 @@ from committee.choices import INTEGRATION_POSITIONS, ROLE_BY_MEMBERSHIP, Role, S
 
 _ROLES_CACHE = "_opsplan_roles"
 _DEPTS_CACHE = "_opsplan_departments"
+_COMMITTEES_CACHE = "_opsplan_committees"
 
 
 def roles_of(user) -> frozenset[Role]:
@@ -34,15 +35,18 @@ def roles_of(user) -> frozenset[Role]:
             roles.add(Role.INTEGRATION)
         elif (role := ROLE_BY_MEMBERSHIP.get((kind, position))) is not None:
             roles.add(role)
-    for seat_role in CommitteeSeat.objects.current().filter(user=user).values_list(
-        "role", flat=True
+    committees = set()
+    for seat_role, committee_id in CommitteeSeat.objects.current().filter(user=user).values_list(
+        "role", "committee_id"
     ):
+        committees.add(committee_id)
         roles.add(Role.COMMITTEE_MEMBER)
         if seat_role == SeatRole.CHAIR:
             roles.add(Role.COMMITTEE_CHAIR)
     result = frozenset(roles)
     setattr(user, _ROLES_CACHE, result)
     setattr(user, _DEPTS_CACHE, {k: frozenset(v) for k, v in departments.items()})
+    setattr(user, _COMMITTEES_CACHE, frozenset(committees))
     return result
 
 
@@ -52,9 +56,15 @@ def department_positions_of(user) -> dict[int, frozenset[str]]:
     return getattr(user, _DEPTS_CACHE, {})
 
 
+def committee_ids_of(user) -> frozenset[int]:
+    """Committees on which the user holds a current seat."""
+    roles_of(user)
+    return getattr(user, _COMMITTEES_CACHE, frozenset())
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles, e.g. after the user's memberships changed in this request."""
-    for attr in (_ROLES_CACHE, _DEPTS_CACHE):
+    for attr in (_ROLES_CACHE, _DEPTS_CACHE, _COMMITTEES_CACHE):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -115,3 +125,14 @@ def main_committee():
         .order_by("pk")
         .first()
     )
+
+
+def decisions_for(user) -> QuerySet:
+    """Decisions this user may see, with what their pages and the API show."""
+    from committee.models import Decision, Vote
+
+    if not user.has_perm("committee.view_decision"):
+        return Decision.objects.none()
+    return Decision.objects.select_related("subject_type", "committee").prefetch_related(
+        Prefetch("votes", queryset=Vote.objects.select_related("voter")), "excluded_voters"
+    ).order_by("-opened_at", "-pk")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from committee.models import Committee, CommitteeSeat, Department, Membership
 from opsplan.audit import record
+from opsplan.errors import Conflict
 
 DEPARTMENT_FIELDS = ("code", "name", "kind", "description", "is_active")
 PERSON_FIELDS = ("username", "display_name", "first_name", "last_name", "email", "language",
@@ -136,3 +137,161 @@ def seat_end(*, seat: CommitteeSeat, actor, ended_on=None, request=None) -> Comm
     seat.ended_on = ended_on or timezone.localdate()
     return _save(seat, actor=actor, action="committee.seat.end",
                  changes={"ended_on": seat.ended_on}, request=request)
+
+
+# --- committee decisions ----------------------------------------------------------------------
+
+def decision_open(*, subject, kind, title, actor, revision=0, excluded=(), committee=None,
+                  request=None):
+    """Put a matter to the committee's vote under the committee's rule in force now.
+
+    ``excluded`` are members with a conflict of interest (the subject's author): they cannot
+    vote and do not count towards the quorum. Runs inside the caller's transaction.
+    """
+    from committee.models import Decision
+
+    committee = committee or Committee.objects.order_by("pk").first()
+    if committee is None:
+        raise ValidationError(_("The Operations Planning Committee has not been set up."))
+    decision = Decision(
+        committee=committee, kind=kind, title=title[:255], subject=subject,
+        subject_revision=revision, quorum_share=committee.quorum_share,
+        majority=committee.majority, opened_by=actor if actor and actor.is_authenticated
+        else None,
+    )
+    _save(decision, actor=actor, action="committee.decision.open",
+          changes={"kind": kind, "revision": revision}, request=request)
+    decision.excluded_voters.set([u for u in excluded if u is not None])
+    return decision
+
+
+def eligible_voter_ids(decision) -> set[int]:
+    excluded = set(decision.excluded_voters.values_list("pk", flat=True))
+    seated = set(CommitteeSeat.objects.current().filter(committee=decision.committee_id)
+                 .values_list("user_id", flat=True))
+    return seated - excluded
+
+
+def decision_tally(decision):
+    from committee.voting import Tally
+
+    eligible = eligible_voter_ids(decision)
+    counts = {"approve": 0, "reject": 0, "abstain": 0}
+    for choice, voter_id in decision.votes.values_list("choice", "voter_id"):
+        if voter_id in eligible:
+            counts[choice] += 1
+    return Tally(eligible=len(eligible), **counts)
+
+
+def _lock_open_decision(decision):
+    from committee.models import Decision
+
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not decision.is_open:
+        raise Conflict(_("This decision is closed."))
+    return decision
+
+
+def _close(decision, *, state, actor, request=None, casting="", summary=""):
+    from committee.signals import decision_closed
+
+    decision.state = state
+    decision.closed_at = timezone.now()
+    decision.closed_by = actor
+    decision.casting_vote = casting
+    if summary:
+        decision.summary = summary
+    decision.save()
+    record(actor=actor, action=f"committee.decision.{state}", subject=decision,
+           data={"casting_vote": casting, "summary": summary}, request=request)
+    decision_closed.send(sender=type(decision), decision=decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def decision_vote(*, decision, voter, choice, comment="", request=None):
+    """Record (or change) a member's vote; close the decision once no remaining vote can
+    change its outcome. The author of the subject cannot vote on it."""
+    from django.core.exceptions import PermissionDenied
+
+    from committee.choices import DecisionState, VoteChoice
+    from committee.models import Vote
+    from committee.voting import Outcome, settled
+
+    decision = _lock_open_decision(decision)
+    if not voter.has_perm("committee.vote_decision", decision):
+        raise PermissionDenied(_("You may not vote on this decision."))
+    if choice not in VoteChoice.values:
+        raise ValidationError({"choice": _("Choose approve, reject or abstain.")})
+    if choice == VoteChoice.REJECT and not comment.strip():
+        raise ValidationError({"comment": _("Give the reasons for rejecting.")})
+    vote, created = Vote.objects.update_or_create(
+        decision=decision, voter=voter,
+        defaults={"choice": choice, "comment": comment, "cast_at": timezone.now()},
+    )
+    record(actor=voter, action="committee.vote.cast" if created else "committee.vote.change",
+           subject=decision, data={"choice": choice, "comment": comment}, request=request)
+    result = settled(decision_tally(decision), quorum_share=decision.quorum_share,
+                     majority=decision.majority)
+    if result is Outcome.APPROVED:
+        _close(decision, state=DecisionState.APPROVED, actor=voter, request=request)
+    elif result is Outcome.REJECTED:
+        _close(decision, state=DecisionState.REJECTED, actor=voter, request=request,
+               summary=_rejection_reasons(decision))
+    return vote
+
+
+def _rejection_reasons(decision) -> str:
+    return "\n".join(
+        f"{v.voter}: {v.comment}" for v in decision.votes.select_related("voter")
+        if v.choice == "reject" and v.comment
+    )
+
+
+@transaction.atomic
+def decision_close(*, decision, actor, casting_vote="", summary="", request=None):
+    """The chair closes the vote now. A quorum must be present; on a tie under a simple
+    majority the chair's casting vote decides and is recorded as such."""
+    from django.core.exceptions import PermissionDenied
+
+    from committee.choices import DecisionState
+    from committee.voting import Outcome, outcome
+
+    decision = _lock_open_decision(decision)
+    if not actor.has_perm("committee.close_decision", decision):
+        raise PermissionDenied(_("Only the committee chair closes a vote."))
+    result = outcome(decision_tally(decision), quorum_share=decision.quorum_share,
+                     majority=decision.majority)
+    if result is Outcome.NO_QUORUM:
+        raise ValidationError({"non_field_errors": _(
+            "The quorum is not present yet: more members must vote before the vote can close."
+        )})
+    if result is Outcome.TIE:
+        if casting_vote not in ("approve", "reject"):
+            raise ValidationError({"casting_vote": _(
+                "The vote is tied: the chair's casting vote (approve or reject) decides."
+            )})
+        result = Outcome.APPROVED if casting_vote == "approve" else Outcome.REJECTED
+    else:
+        casting_vote = ""
+    if result is Outcome.APPROVED:
+        return _close(decision, state=DecisionState.APPROVED, actor=actor, request=request,
+                      casting=casting_vote, summary=summary)
+    return _close(decision, state=DecisionState.REJECTED, actor=actor, request=request,
+                  casting=casting_vote, summary=summary or _rejection_reasons(decision))
+
+
+def decision_withdraw(*, decision, actor, reason, request=None):
+    """Withdraw an open decision because its subject no longer needs it (e.g. cancelled).
+    Runs inside the caller's transaction; no outcome is applied."""
+    from committee.choices import DecisionState
+
+    decision = _lock_open_decision(decision)
+    decision.state = DecisionState.WITHDRAWN
+    decision.closed_at = timezone.now()
+    decision.closed_by = actor
+    decision.summary = reason
+    decision.save()
+    record(actor=actor, action="committee.decision.withdrawn", subject=decision,
+           data={"reason": reason}, request=request)
+    return decision

@@ -18,4 +18,7 @@ urlpatterns = [
     path("committee/<int:pk>/edit/", views.committee_edit, name="committee-edit"),
     path("committee/<int:pk>/seats/", views.seat_add, name="seat-add"),
     path("seats/<int:pk>/end/", views.seat_end, name="seat-end"),
+    path("decisions/", views.decisions, name="decisions"),
+    path("decisions/<int:pk>/vote/", views.decision_vote, name="decision-vote"),
+    path("decisions/<int:pk>/close/", views.decision_close, name="decision-close"),
 ]

@@ -12,7 +12,7 @@ from rules.contrib.views import objectgetter, permission_required
 from committee import forms, selectors, services
 from committee.models import Committee, CommitteeSeat, Department, Membership
 from opsplan.audit import history_of
-from opsplan.forms import submit
+from opsplan.forms import form_errors_text, submit
 
 User = get_user_model()
 
@@ -200,3 +200,48 @@ def seat_end(request, pk):
     else:
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
     return redirect("committee:organisation")
+
+
+def _back_to_subject(decision):
+    url = getattr(decision.subject, "get_absolute_url", None)
+    return redirect((url() if url else "/") + "#decision")
+
+
+@login_required
+@_perm("committee.view_decision")
+def decisions(request):
+    """Committee decisions: the open ones first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = selectors.decisions_for(request.user).annotate(
+        open_first=Case(When(state="open", then=Value(0)), default=Value(1),
+                        output_field=IntegerField())
+    ).order_by("open_first", "-opened_at")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "committee/decisions.html", {"page": page})
+
+
+@login_required
+@require_POST
+def decision_vote(request, pk):
+    decision = get_object_or_404(selectors.decisions_for(request.user), pk=pk)
+    form = forms.VoteForm(request.POST)
+    if submit(form, services.decision_vote, decision=decision, voter=request.user,
+              request=request) is not None:
+        messages.success(request, _("Your vote is recorded."))
+    else:
+        messages.error(request, form_errors_text(form))
+    return _back_to_subject(decision)
+
+
+@login_required
+@require_POST
+def decision_close(request, pk):
+    decision = get_object_or_404(selectors.decisions_for(request.user), pk=pk)
+    form = forms.CloseForm(request.POST)
+    if submit(form, services.decision_close, decision=decision, actor=request.user,
+              request=request) is not None:
+        messages.success(request, _("The vote is closed."))
+    else:
+        messages.error(request, form_errors_text(form))
+    return _back_to_subject(decision)

@@ -11,8 +11,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 
+from opsplan.errors import Conflict
 
-class Conflict(exceptions.APIException):
+
+class ConflictError(exceptions.APIException):
     """The request is valid but the record's current state does not allow it now."""
 
     status_code = status.HTTP_409_CONFLICT
@@ -116,8 +118,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(str(exc.message))
     elif isinstance(exc, TransitionNotAllowed | ConcurrentTransition):
-        exc = Conflict(str(exc) or None)
+        exc = ConflictError()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -26,3 +26,11 @@ def submit(form, service: Callable, **kwargs):
         else:
             form.add_error(None, exc)
         return None
+
+
+def form_errors_text(form) -> str:
+    """All of a form's errors as one sentence, for a message after a redirect."""
+    return "; ".join(
+        (f"{form.fields[name].label}: " if name in form.fields else "") + str(error)
+        for name, errors in form.errors.items() for error in errors
+    )

@@ -18,3 +18,30 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class ConflictMiddleware:
+    """A service's Conflict on a page becomes a 409 page that says why (the API answers 409
+    in its own error shape)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from opsplan.errors import Conflict
+
+        if isinstance(exception, Conflict):
+            from django.utils.http import url_has_allowed_host_and_scheme
+
+            back = request.META.get("HTTP_REFERER", "")
+            if not url_has_allowed_host_and_scheme(back, {request.get_host()},
+                                                   request.is_secure()):
+                back = ""
+            return render(request, "409.html", {"message": exception.message, "back": back},
+                          status=409)
+        return None

@@ -19,3 +19,35 @@ def heartbeat(name: str = "beat") -> str:
         name=name, defaults={"last_seen": timezone.now()}
     )
     return name
+
+
+@shared_task(name="opsplan.email_notifications", acks_late=True, reject_on_worker_lost=True)
+def email_notifications(ids: list[int]) -> int:
+    """E-mail notifications not yet e-mailed. Idempotent: each row is sent once
+    (``emailed_at`` is claimed in the same update that selects it)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import transaction
+
+    from opsplan.models import Notification
+
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise ValueError("ids must be a list of integers")
+    sent = 0
+    for pk in ids:
+        with transaction.atomic():
+            claimed = Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(
+                emailed_at=timezone.now())
+            if not claimed:
+                continue
+            note = Notification.objects.select_related("recipient").get(pk=pk)
+            if note.recipient.email:
+                send_mail(
+                    subject=f"[OpsPlan] {note.message[:120]}",
+                    message=f"{note.message}\n\n{note.url}",
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[note.recipient.email],
+                    fail_silently=False,
+                )
+                sent += 1
+    return sent

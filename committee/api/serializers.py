@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from committee.models import Committee, CommitteeSeat, Department, Membership
+from committee.choices import VoteChoice
+from committee.models import Committee, CommitteeSeat, Decision, Department, Membership, Vote
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -68,3 +69,48 @@ class CommitteeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Committee
         fields = ["id", "name", "description", "seats"]
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Vote
+        fields = ["id", "voter", "choice", "comment", "cast_at"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    votes = VoteSerializer(many=True, read_only=True)
+    subject_type = serializers.SerializerMethodField()
+    tally = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = ["id", "committee", "kind", "title", "subject_type", "subject_id",
+                  "subject_revision", "state", "quorum_share", "majority", "excluded_voters",
+                  "opened_at", "opened_by", "closed_at", "closed_by", "casting_vote",
+                  "summary", "votes", "tally"]
+        read_only_fields = fields
+
+    def get_subject_type(self, obj) -> str:
+        return f"{obj.subject_type.app_label}.{obj.subject_type.model}"
+
+    def get_tally(self, obj) -> dict:
+        from committee.services import decision_tally
+        from committee.voting import quorum
+
+        tally = decision_tally(obj)
+        return {"eligible": tally.eligible, "approve": tally.approve, "reject": tally.reject,
+                "abstain": tally.abstain,
+                "quorum": quorum(tally.eligible, obj.quorum_share)}
+
+
+class VoteRequestSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=VoteChoice.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class CloseRequestSerializer(serializers.Serializer):
+    casting_vote = serializers.ChoiceField(
+        choices=[VoteChoice.APPROVE, VoteChoice.REJECT], required=False,
+        help_text=_("Only on a tie under a simple majority."))
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)

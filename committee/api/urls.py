@@ -10,5 +10,6 @@ router.register("people", views.PersonViewSet, basename="person")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("committees", views.CommitteeViewSet, basename="committee")
 router.register("seats", views.SeatViewSet, basename="seat")
+router.register("decisions", views.DecisionViewSet, basename="decision")
 
 urlpatterns = router.urls

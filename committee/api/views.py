@@ -6,7 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from committee import services
+from committee import selectors, services
 from committee.api import serializers as s
 from committee.models import Committee, CommitteeSeat, Department, Membership
 
@@ -148,3 +148,36 @@ class CommitteeViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.instance = self.get_queryset().get(pk=committee.pk)
 
 
+
+
+class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Committee decisions with their votes and tally. Members vote; the chair closes."""
+
+    serializer_class = s.DecisionSerializer
+    filterset_fields = ["state", "kind", "committee"]
+    permission_map = {"vote": "committee.view_decision", "close": "committee.view_decision"}
+
+    def get_queryset(self):
+        return selectors.decisions_for(self.request.user)
+
+    @extend_schema(request=s.VoteRequestSerializer, responses=s.DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def vote(self, request, pk=None):
+        """Cast or change your vote while the decision is open (409 once closed)."""
+        decision = self.get_object()
+        body = s.VoteRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.decision_vote(decision=decision, voter=request.user, request=request,
+                               **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)
+
+    @extend_schema(request=s.CloseRequestSerializer, responses=s.DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """The chair closes the vote (a quorum must be present; casting vote on a tie)."""
+        decision = self.get_object()
+        body = s.CloseRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.decision_close(decision=decision, actor=request.user, request=request,
+                                **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)

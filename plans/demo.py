@@ -1,0 +1,197 @@
+"""Demo plans in every state of review and approval, made through the services so the demo
+history is what real use would record."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from committee.models import Department
+from plans import services
+from plans.choices import PeriodKind, PlanLevel, PlanState, ResourceKind, Verdict
+from plans.models import ActionItem, Competitor, Goal, Plan, Resource
+
+ORDER = 30
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _dept(code):
+    return Department.objects.get(code=code)
+
+
+def _year_start():
+    today = timezone.localdate()
+    return dt.date(today.year + (1 if today.month >= 10 else 0), 1, 1)
+
+
+def _analysis(plan, actor):
+    services.plan_update(
+        plan=plan, actor=actor,
+        macro_economy="GDP growth 4.8 %; consumer confidence index up 3 points year on year.",
+        policy_regulation="New e-commerce consumer-protection rules from 1 March; data export "
+                          "review for cross-border customer data.",
+        market_size=Decimal("18500"), market_size_unit="million CNY / year",
+        growth_rate=Decimal("7.5"),
+        trends="Mid-market customers move online; subscription pricing spreads.",
+        lessons_learned="Last year's Q3 campaign over-ran its budget by 12 % and missed its "
+                        "leads target: set weekly checkpoints.",
+    )
+    for name, share, strength, weakness in [
+        ("Huaxin Tech", "23.5", "Strong brand in tier-1 cities", "Slow service response"),
+        ("Blue River", "14.0", "Low prices", "Narrow product range"),
+    ]:
+        services.part_save(plan=plan, part=Competitor(), actor=actor, name=name,
+                           market_share=Decimal(share), strengths=strength,
+                           weaknesses=weakness, product_features="Comparable core product.",
+                           marketing_strategy="Online advertising and distributors.")
+    for kind, strength, gap in [
+        (ResourceKind.PEOPLE, "Experienced sales team", "Two open key-account positions"),
+        (ResourceKind.FINANCE, "Healthy cash flow", "Marketing budget capped at 6 % of sales"),
+        (ResourceKind.BRAND, "High recognition with existing customers", "Low awareness in "
+                                                                          "new regions"),
+    ]:
+        services.part_save(plan=plan, part=Resource(), actor=actor, kind=kind,
+                           strengths=strength, gaps=gap)
+
+
+def _goals(plan, actor):
+    end = plan.period_end
+    return [
+        services.part_save(plan=plan, part=Goal(), actor=actor, title="Grow revenue",
+                           measure="Revenue", unit="million CNY", baseline=Decimal("820"),
+                           target=Decimal("950"), deadline=end),
+        services.part_save(plan=plan, part=Goal(), actor=actor,
+                           title="Raise customer satisfaction", measure="Customer satisfaction",
+                           unit="points (0-100)", baseline=Decimal("78"), target=Decimal("85"),
+                           deadline=end),
+    ]
+
+
+def _draft(plan, actor, goals):
+    texts = {
+        "product": "Position the standard edition for mid-market; ship the analytics add-on.",
+        "price": "Keep list prices; volume discount bands follow competitor pricing.",
+        "channel": "Add two regional distributors; open an online self-service channel.",
+        "promotion": "Two trade fairs, a spring online campaign and quarterly PR stories.",
+    }
+    for strategy in plan.strategies.all():
+        services.part_save(plan=plan, part=strategy, actor=actor, content=texts[strategy.kind])
+    for title, dept, person, days, goal in [
+        ("Sign two regional distributors", "sales", "sales.head", 120, goals[0]),
+        ("Launch the spring online campaign", "marketing", "marketing.head", 90, goals[0]),
+        ("Cut first-response time to 4 hours", "service", "service.head", 150, goals[1]),
+    ]:
+        services.part_save(
+            plan=plan, part=ActionItem(), actor=actor, title=title, department=_dept(dept),
+            person=_user(person),
+            deadline=min(plan.period_start + dt.timedelta(days=days), plan.period_end),
+            steps="1. Brief the team 2. Execute 3. Report weekly",
+            resources="Budget and two people part-time", expected_result=title + " on time",
+            goals=[goal],
+        )
+
+
+def _plan(title, author, **extra):
+    existing = Plan.objects.filter(title=title).first()
+    if existing:
+        return existing, False
+    data = {"level": PlanLevel.COMPANY, "period_kind": PeriodKind.ANNUAL,
+            "period_start": _year_start(), **extra}
+    return services.plan_create(actor=author, title=title, **data), True
+
+
+def _review_all(plan, verdict=Verdict.APPROVE):
+    for review in plan.reviews.filter(revision=plan.revision, state="pending"):
+        head = {"sales": "sales.head", "marketing": "marketing.head", "finance": "finance.head",
+                "service": "service.head", "product": "product.head"}[review.department.code]
+        comment = "" if verdict == Verdict.APPROVE else "The revenue target lacks a "\
+            "month-by-month breakdown; add one."
+        services.review_submit(review=review, actor=_user(head), verdict=verdict,
+                               feasibility=4, feasibility_comment=comment or "Feasible.",
+                               rationality=4, rationality_comment="Sound reasoning.",
+                               innovation=3, innovation_comment="", risk=4,
+                               risk_comment="Risks named.")
+        if verdict != Verdict.APPROVE:
+            break
+
+
+def seed(ctx):
+    spec1, spec2, spec3 = (_user(u) for u in ("planning.spec1", "planning.spec2",
+                                              "planning.spec3"))
+    manager = _user("planning.manager")
+    reviewers = [_dept("sales"), _dept("finance")]
+
+    # 1. needs analysis
+    plan, new = _plan("Customer service excellence programme", spec3)
+    if new:
+        _analysis(plan, spec3)
+
+    # 2. drafting, returned once by a reviewer
+    plan, new = _plan("Annual operating plan", spec1,
+                      summary="The company's operating plan for the year: revenue, "
+                              "satisfaction and channel growth.")
+    if new:
+        _analysis(plan, spec1)
+        goals = _goals(plan, spec1)
+        plan = services.plan_start_drafting(plan=plan, actor=spec1)
+        _draft(plan, spec1, goals)
+        plan = services.plan_submit_for_review(plan=plan, actor=spec1,
+                                        reviewing_departments=reviewers)
+        _review_all(plan, Verdict.REQUEST_CHANGES)
+    annual = plan
+
+    # 3. internal review in progress
+    plan, new = _plan("Q1 market expansion", spec2, period_kind=PeriodKind.QUARTERLY,
+                      parent=annual)
+    if new:
+        goals = _goals(plan, spec2)
+        plan = services.plan_start_drafting(plan=plan, actor=spec2)
+        _draft(plan, spec2, goals)
+        plan = services.plan_submit_for_review(plan=plan, actor=spec2,
+                                        reviewing_departments=[*reviewers, _dept("marketing")])
+
+    # 4. awaiting the committee's vote
+    plan, new = _plan("Brand promotion plan", spec2)
+    if new:
+        goals = _goals(plan, spec2)
+        plan = services.plan_start_drafting(plan=plan, actor=spec2)
+        _draft(plan, spec2, goals)
+        plan = services.plan_submit_for_review(plan=plan, actor=spec2,
+                                        reviewing_departments=reviewers)
+        _review_all(plan)
+        plan = services.plan_submit_to_committee(plan=plan, actor=spec2)
+
+    # 5. approved by a decided vote: in execution
+    plan, new = _plan("Sales unit work plan", _user("sales.head"), level=PlanLevel.UNIT,
+                      department=_dept("sales"), parent=annual)
+    if new:
+        goals = _goals(plan, _user("sales.head"))
+        plan = services.plan_start_drafting(plan=plan, actor=_user("sales.head"))
+        _draft(plan, _user("sales.head"), goals)
+        plan = services.plan_submit_for_review(plan=plan, actor=_user("sales.head"),
+                                        reviewing_departments=[_dept("finance"),
+                                                               _dept("marketing")])
+        _review_all(plan)
+        plan = services.plan_submit_to_committee(plan=plan, actor=manager)
+        from committee.services import decision_vote
+
+        decision = plan.current_decision() or Plan.objects.get(pk=plan.pk).current_decision()
+        for member, choice in [("chair", "approve"), ("planning.manager", "approve"),
+                               ("product.head", "approve")]:
+            decision.refresh_from_db()
+            if decision.state == "open":
+                decision_vote(decision=decision, voter=_user(member), choice=choice,
+                              comment="Well prepared.")
+
+    # 6. cancelled
+    plan, new = _plan("Legacy product relaunch", spec1)
+    if new:
+        services.plan_cancel(plan=plan, actor=manager,
+                             reason="Superseded by the annual operating plan.")
+
+    ctx.counts["plans"] = Plan.objects.count()
+    ctx.counts["plans_in_execution"] = Plan.objects.filter(state=PlanState.EXECUTION).count()

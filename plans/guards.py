@@ -1,0 +1,95 @@
+"""Transition guards (§3). Each guard is a ``conditions=`` callable for django-fsm and also
+explains itself: ``problems(plan)`` names what is missing, so a refused transition tells the
+user exactly what to fix."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from plans.choices import ReviewState, StrategyKind, Verdict
+
+
+class Guard:
+    def __init__(self, check, name):
+        self.check = check
+        self.__name__ = name
+
+    def problems(self, plan) -> dict[str, list[str]]:
+        return self.check(plan)
+
+    def __call__(self, plan) -> bool:
+        return not self.check(plan)
+
+
+def _smart_goal(plan):
+    if not plan.goals.exists():
+        return {"goals": [_("Add at least one SMART goal: a measure, unit, baseline, target "
+                            "and deadline.")]}
+    return {}
+
+
+def _complete_for_review(plan):
+    problems: dict[str, list[str]] = {}
+    problems.update(_smart_goal(plan))
+    present = {s.kind for s in plan.strategies.all() if s.content.strip()}
+    missing = [StrategyKind(k).label for k in StrategyKind.values if k not in present]
+    if missing:
+        problems["strategies"] = [_("Write the %s.") % ", ".join(str(m) for m in missing)]
+    actions = list(plan.actions.all())
+    if not actions:
+        problems.setdefault("actions", []).append(_("Add at least one action item."))
+    for action in actions:
+        gaps = action.missing_fields()
+        if gaps:
+            problems.setdefault("actions", []).append(
+                _("Action “%(title)s” lacks: %(fields)s.")
+                % {"title": action.title, "fields": ", ".join(gaps)}
+            )
+    for check in extra_review_checks:
+        for field, messages in check(plan).items():
+            problems.setdefault(field, []).extend(messages)
+    return problems
+
+
+def _reviews_approved(plan):
+    reviews = [r for r in plan.reviews.all() if r.revision == plan.revision]
+    if not reviews:
+        return {"reviews": [_("No department has been asked to review this revision.")]}
+    pending = [str(r.department) for r in reviews if r.state == ReviewState.PENDING]
+    changes = [str(r.department) for r in reviews
+               if r.state == ReviewState.DONE and r.verdict == Verdict.REQUEST_CHANGES]
+    problems = []
+    if pending:
+        problems.append(_("Reviews still pending: %s.") % ", ".join(pending))
+    if changes:
+        problems.append(_("Changes requested by: %s.") % ", ".join(changes))
+    return {"reviews": problems} if problems else {}
+
+
+def _changes_requested(plan):
+    if any(r.revision == plan.revision and r.verdict == Verdict.REQUEST_CHANGES
+           for r in plan.reviews.all()):
+        return {}
+    return {"reviews": [_("No review of this revision requests changes.")]}
+
+
+def _decision(state):
+    def check(plan):
+        decision = plan.current_decision()
+        if decision is not None and decision.state == state:
+            return {}
+        return {"decision": [_("The committee has not decided this revision that way.")]}
+
+    return check
+
+
+# Upper apps (costs: "a cost budget") append checks here from their AppConfig.ready();
+# each takes the plan and returns {field: [messages]}.
+extra_review_checks: list = []
+
+has_smart_goal = Guard(_smart_goal, "has_smart_goal")
+complete_for_review = Guard(_complete_for_review, "complete_for_review")
+reviews_approved = Guard(_reviews_approved, "reviews_approved")
+changes_requested = Guard(_changes_requested, "changes_requested")
+committee_approved = Guard(_decision("approved"), "committee_approved")
+committee_rejected = Guard(_decision("rejected"), "committee_rejected")

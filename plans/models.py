@@ -1,0 +1,492 @@
+"""The plan (§3): needs analysis, SMART goals, 4P strategies, action plan, internal reviews and
+the state machine that carries it through review, approval and execution."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from rules.contrib.models import RulesModelBase, RulesModelMixin
+
+from committee.models import Department
+from plans import guards
+from plans import rules as r
+from plans.choices import (
+    NON_TERMINAL_STATES,
+    AttachmentSection,
+    Direction,
+    PeriodKind,
+    PlanLevel,
+    PlanState,
+    ResourceKind,
+    ReviewState,
+    StrategyKind,
+    Verdict,
+)
+
+
+def period_end_for(kind: str, start: dt.date) -> dt.date:
+    """The last day of a period of this kind starting on ``start``."""
+    months = {PeriodKind.ANNUAL: 12, PeriodKind.QUARTERLY: 3, PeriodKind.MONTHLY: 1}[kind]
+    year, month = divmod(start.month - 1 + months, 12)
+    try:
+        following = start.replace(year=start.year + year, month=month + 1)
+    except ValueError:  # e.g. 31 January + 1 month
+        following = (start.replace(day=1, year=start.year + year, month=month + 1)
+                     + dt.timedelta(days=31)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _plan_permission(predicate):
+    """FSM ``permission=`` must be a callable (a string would fall back to a global has_perm
+    and bypass the object rule); this one asks the same predicate as everything else."""
+    return lambda plan, user: bool(predicate(user, plan))
+
+
+class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    title = models.CharField(_("title"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=PlanLevel.choices,
+                             default=PlanLevel.COMPANY)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="plans",
+        verbose_name=_("business unit"), help_text=_("Only for a business-unit plan."),
+    )
+    period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"), editable=False)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent plan"), help_text=_("The plan this one is derived from."),
+    )
+    summary = models.TextField(_("summary"), blank=True, max_length=10_000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="authored_plans", verbose_name=_("author"))
+    state = FSMField(_("state"), default=PlanState.NEEDS_ANALYSIS, choices=PlanState.choices,
+                     protected=True, db_index=True)
+    revision = models.PositiveIntegerField(
+        _("revision"), default=0, editable=False,
+        help_text=_("Goes up by one each time the plan enters internal review."),
+    )
+    approved_revision = models.PositiveIntegerField(_("approved revision"), null=True,
+                                                    blank=True, editable=False)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
+
+    # §3.1 market environment
+    macro_economy = models.TextField(_("macro-economic data"), blank=True, max_length=10_000)
+    policy_regulation = models.TextField(_("industry policy and regulation"), blank=True,
+                                         max_length=10_000)
+    market_size = models.DecimalField(_("market size"), max_digits=18, decimal_places=2,
+                                      null=True, blank=True,
+                                      validators=[MinValueValidator(Decimal(0))])
+    market_size_unit = models.CharField(_("market size unit"), max_length=40, blank=True,
+                                        help_text=_("e.g. million CNY per year"))
+    growth_rate = models.DecimalField(
+        _("market growth rate (%)"), max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(-100)), MaxValueValidator(Decimal(10_000))],
+    )
+    trends = models.TextField(_("market trends"), blank=True, max_length=10_000)
+    market_notes = models.TextField(_("market notes"), blank=True, max_length=10_000)
+    # §3.1 internal analysis: lessons from historical operating data
+    lessons_learned = models.TextField(_("lessons from history"), blank=True,
+                                       max_length=10_000)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-period_start", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(level=PlanLevel.COMPANY, department__isnull=True)
+                           | models.Q(level=PlanLevel.UNIT, department__isnull=False)),
+                name="unit_plan_has_a_unit",
+                violation_error_message=_(
+                    "A business-unit plan names its unit; a company plan names none."),
+            ),
+        ]
+        rules_permissions = {
+            "view": r.can_view_plan,
+            "add": r.can_add_plan,
+            "change": r.can_steer_plan,  # frozen content is refused by the service (409)
+            "delete": r.is_admin,  # plans are cancelled, never deleted
+        }
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.period_kind and self.period_start:
+            self.period_end = period_end_for(self.period_kind, self.period_start)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("plans:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.period_kind and self.period_start:
+            self.period_end = period_end_for(self.period_kind, self.period_start)
+        if (self.level == PlanLevel.UNIT and self.department_id
+                and self.department.kind != "business_unit"):
+            raise ValidationError({"department": _("Choose a business unit.")})
+        if self.level == PlanLevel.UNIT and not self.department_id:
+            raise ValidationError({"department": _("A business-unit plan names its unit.")})
+        if self.level == PlanLevel.COMPANY and self.department_id:
+            raise ValidationError({"department": _("A company plan names no unit.")})
+        if self.parent_id:
+            if self.pk and self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A plan cannot be its own parent.")})
+            parent = self.parent
+            if self.period_start and (self.period_start < parent.period_start
+                                      or self.period_end > parent.period_end):
+                raise ValidationError({"parent": _(
+                    "The period must lie within the parent plan's period (%(start)s – %(end)s)."
+                ) % {"start": parent.period_start, "end": parent.period_end}})
+
+    @property
+    def is_editable(self):
+        return self.state in (PlanState.NEEDS_ANALYSIS, PlanState.DRAFTING)
+
+    def current_decision(self):
+        """The committee decision about the current revision, if any (newest first)."""
+        from committee.choices import DecisionKind
+        from committee.models import Decision
+
+        cached = getattr(self, "_prefetched_decisions", None)
+        decisions = cached if cached is not None else list(
+            Decision.objects.about(self).filter(kind=DecisionKind.PLAN_APPROVAL)
+        )
+        for decision in decisions:
+            if decision.subject_revision == self.revision:
+                return decision
+        return None
+
+    # --- transitions: they change only ``self``; plans/services.py runs them ---------------
+
+    @transition(state, source=PlanState.NEEDS_ANALYSIS, target=PlanState.DRAFTING,
+                conditions=[guards.has_smart_goal],
+                permission=_plan_permission(r.can_steer_plan))
+    def start_drafting(self):
+        """Needs analysis is done when at least one SMART goal exists."""
+
+    @transition(state, source=PlanState.DRAFTING, target=PlanState.INTERNAL_REVIEW,
+                conditions=[guards.complete_for_review],
+                permission=_plan_permission(r.can_steer_plan))
+    def submit_for_review(self):
+        """Every goal, strategy and action item complete; a new revision starts."""
+        self.revision += 1
+
+    @transition(state, source=PlanState.INTERNAL_REVIEW, target=PlanState.DRAFTING,
+                conditions=[guards.changes_requested],
+                permission=lambda plan, user: plan.reviews.filter(
+                    revision=plan.revision, reviewer=user,
+                    verdict=Verdict.REQUEST_CHANGES).exists())
+    def return_to_drafting(self):
+        """A reviewing department requested changes: back to the author with its comments."""
+
+    @transition(state, source=PlanState.INTERNAL_REVIEW, target=PlanState.COMMITTEE_APPROVAL,
+                conditions=[guards.reviews_approved],
+                permission=_plan_permission(r.can_steer_plan))
+    def submit_to_committee(self):
+        """Every required department reviewed this revision and approved it."""
+
+    @transition(state, source=PlanState.COMMITTEE_APPROVAL, target=PlanState.EXECUTION,
+                conditions=[guards.committee_approved],
+                permission=_plan_permission(r.can_decide_plan))
+    def approve(self):
+        """Only an approved committee Decision on this revision starts execution; the
+        revision is frozen from now on."""
+        self.approved_revision = self.revision
+
+    @transition(state, source=PlanState.COMMITTEE_APPROVAL, target=PlanState.DRAFTING,
+                conditions=[guards.committee_rejected],
+                permission=_plan_permission(r.can_decide_plan))
+    def reject(self):
+        """The committee rejected or returned this revision: back to drafting."""
+
+    @transition(state, source=list(NON_TERMINAL_STATES), target=PlanState.CANCELLED,
+                permission=_plan_permission(r.can_cancel_plan))
+    def cancel(self, reason):
+        """Planning manager or committee chair, with a reason, from any non-terminal state."""
+        self.cancel_reason = reason
+
+
+class PlanPart(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """A piece of a plan's content: editable while the plan is, readable as the plan is."""
+
+    class Meta:
+        abstract = True
+        rules_permissions = {
+            "view": r.can_view_part,
+            "add": r.is_signed_in,  # the plan's own rule is checked on the plan named
+            "change": r.can_steer_part,
+            "delete": r.can_steer_part,
+        }
+
+
+class Competitor(PlanPart):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="competitors")
+    name = models.CharField(_("competitor"), max_length=120)
+    product_features = models.TextField(_("product / service features"), blank=True,
+                                        max_length=5000)
+    market_share = models.DecimalField(
+        _("market share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    marketing_strategy = models.TextField(_("marketing strategy"), blank=True, max_length=5000)
+    strengths = models.TextField(_("strengths"), blank=True, max_length=5000)
+    weaknesses = models.TextField(_("weaknesses"), blank=True, max_length=5000)
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("competitor")
+        verbose_name_plural = _("competitors")
+        ordering = ["plan", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"],
+                                               name="one_entry_per_competitor")]
+
+    def __str__(self):
+        return self.name
+
+
+class Resource(PlanPart):
+    """Internal analysis of one resource (people, material, finance, technology, brand)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField(_("resource"), max_length=12, choices=ResourceKind.choices)
+    strengths = models.TextField(_("strengths"), blank=True, max_length=5000)
+    gaps = models.TextField(_("gaps"), blank=True, max_length=5000)
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("internal resource")
+        verbose_name_plural = _("internal resources")
+        ordering = ["plan", "kind"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind"],
+                                               name="one_analysis_per_resource")]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Goal(PlanPart):
+    """A SMART goal: specific (title), measurable (measure, unit, baseline, target),
+    achievable (judged in review), time-bound (deadline within the plan period)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    measure = models.CharField(_("measure"), max_length=120,
+                               help_text=_("What is measured, e.g. revenue or market share."))
+    unit = models.CharField(_("unit"), max_length=30, help_text=_("e.g. CNY, %, customers"))
+    baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices,
+                                 default=Direction.HIGHER)
+    deadline = models.DateField(_("deadline"))
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "deadline", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not (self.measure or "").strip() or not (self.unit or "").strip():
+            errors["measure"] = _("A goal must be measurable: name its measure and unit.")
+        if self.deadline is None:
+            errors["deadline"] = _("A goal must be time-bound: give it a deadline.")
+        elif self.plan_id and not (self.plan.period_start <= self.deadline
+                                   <= self.plan.period_end):
+            errors["deadline"] = _(
+                "The deadline must fall within the plan period (%(start)s – %(end)s)."
+            ) % {"start": self.plan.period_start, "end": self.plan.period_end}
+        if self.baseline is not None and self.target is not None:
+            if self.direction == Direction.HIGHER and self.target <= self.baseline:
+                errors["target"] = _("Higher is better: the target must exceed the baseline.")
+            if self.direction == Direction.LOWER and self.target >= self.baseline:
+                errors["target"] = _("Lower is better: the target must be below the baseline.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Strategy(PlanPart):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strategies")
+    kind = models.CharField(_("strategy"), max_length=10, choices=StrategyKind.choices)
+    content = models.TextField(_("content"), blank=True, max_length=20_000)
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        ordering = ["plan", "kind"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind"],
+                                               name="one_strategy_per_kind")]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ActionItem(PlanPart):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=200)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("responsible department"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="plan_actions",
+                               verbose_name=_("responsible person"))
+    deadline = models.DateField(_("deadline"))
+    steps = models.TextField(_("steps"), blank=True, max_length=10_000)
+    resources = models.TextField(_("resource needs"), blank=True, max_length=10_000)
+    expected_result = models.TextField(_("expected result"), blank=True, max_length=10_000)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="actions",
+                                   verbose_name=_("goals served"))
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["plan", "deadline", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        from committee.models import Membership
+
+        errors = {}
+        if self.person_id and self.department_id and not Membership.objects.current().filter(
+            user_id=self.person_id, department_id=self.department_id
+        ).exists():
+            errors["person"] = _("The responsible person must belong to the responsible "
+                                 "department.")
+        if self.deadline and self.plan_id and not (self.plan.period_start <= self.deadline
+                                                   <= self.plan.period_end):
+            errors["deadline"] = _(
+                "The deadline must fall within the plan period (%(start)s – %(end)s)."
+            ) % {"start": self.plan.period_start, "end": self.plan.period_end}
+        if errors:
+            raise ValidationError(errors)
+
+    def missing_fields(self) -> list[str]:
+        """What the policy requires of an action (§3.2) that this one still lacks."""
+        return [str(self._meta.get_field(name).verbose_name)
+                for name in ("steps", "resources", "expected_result")
+                if not getattr(self, name).strip()]
+
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Review(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """One department's opinion on one revision of a plan (§3.3 internal review)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    revision = models.PositiveIntegerField(_("revision"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("reviewing department"))
+    state = models.CharField(_("state"), max_length=12, choices=ReviewState.choices,
+                             default=ReviewState.PENDING)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("reviewer"))
+    feasibility = models.PositiveSmallIntegerField(_("feasibility"), null=True, blank=True,
+                                                   validators=SCORE)
+    feasibility_comment = models.TextField(_("on feasibility"), blank=True, max_length=5000)
+    rationality = models.PositiveSmallIntegerField(_("rationality"), null=True, blank=True,
+                                                   validators=SCORE)
+    rationality_comment = models.TextField(_("on rationality"), blank=True, max_length=5000)
+    innovation = models.PositiveSmallIntegerField(_("innovation"), null=True, blank=True,
+                                                  validators=SCORE)
+    innovation_comment = models.TextField(_("on innovation"), blank=True, max_length=5000)
+    risk = models.PositiveSmallIntegerField(_("risk"), null=True, blank=True, validators=SCORE,
+                                            help_text=_("5: risks well understood and handled"))
+    risk_comment = models.TextField(_("on risk"), blank=True, max_length=5000)
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices,
+                               blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["plan", "-revision", "department__name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "revision", "department"],
+                                               name="one_review_per_department_and_revision")]
+        rules_permissions = {
+            "view": r.can_view_review,
+            "add": r.is_admin,
+            "change": r.can_review,
+            "delete": r.is_admin,
+        }
+
+    def __str__(self):
+        return f"{self.plan} r{self.revision} · {self.department}"
+
+    ASPECTS = ("feasibility", "rationality", "innovation", "risk")
+
+
+class PlanRevision(models.Model):
+    """What a revision said when it went to review: a frozen snapshot, kept for ever."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    snapshot = models.JSONField(_("content"))
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("plan revision")
+        verbose_name_plural = _("plan revisions")
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"],
+                                               name="one_snapshot_per_revision")]
+
+    def __str__(self):
+        return f"{self.plan} r{self.number}"
+
+
+def attachment_path(instance, filename):
+    return f"plans/{instance.plan_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class Attachment(PlanPart):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    section = models.CharField(_("section"), max_length=12, choices=AttachmentSection.choices,
+                               default=AttachmentSection.MARKET)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, max_length=255,
+        validators=[FileExtensionValidator(["pdf", "xlsx", "xls", "csv", "docx", "doc", "pptx",
+                                            "png", "jpg", "jpeg", "txt"])],
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["plan", "section", "title"]
+
+    def __str__(self):
+        return self.title
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean(self):
+        super().clean()
+        if self.file and getattr(self.file, "size", 0) > self.MAX_BYTES:
+            raise ValidationError({"file": _("Files may be at most 10 MB.")})

@@ -1,0 +1,72 @@
+"""Reads about plans. Scoping a list to a user happens here and only here; it mirrors
+``plans.rules.can_view_plan`` (a test checks the two agree)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from committee.choices import DecisionKind, Role
+from committee.selectors import department_positions_of, roles_of
+from plans.choices import PlanLevel
+from plans.models import ActionItem, Goal, Plan, Review
+
+SEE_ALL = {Role.PLANNING_MANAGER, Role.PLANNING_SUPERVISOR, Role.PLANNING_SPECIALIST,
+           Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.AUDITOR}
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    """Plans this user may see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    roles = roles_of(user)
+    qs = Plan.objects.all()
+    if user.is_superuser or roles & SEE_ALL:
+        return qs
+    mine = list(department_positions_of(user))
+    scope = Q(author=user) | Q(department__in=mine) | Exists(
+        Review.objects.filter(plan=OuterRef("pk"), department__in=mine))
+    if roles:
+        scope |= Q(level=PlanLevel.COMPANY)
+    return qs.filter(scope)
+
+
+def plan_list(user, *, state=None, period_kind=None, department=None, author=None,
+              search="") -> QuerySet[Plan]:
+    qs = visible_plans(user).select_related("department", "author", "parent")
+    if state:
+        qs = qs.filter(state=state)
+    if period_kind:
+        qs = qs.filter(period_kind=period_kind)
+    if department:
+        qs = qs.filter(department=department)
+    if author:
+        qs = qs.filter(author=author)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(summary__icontains=search))
+    return qs.order_by("-period_start", "title", "pk")
+
+
+def plan_detail(user, pk) -> Plan:
+    """One plan with everything its page shows, in a fixed number of queries."""
+    from committee.models import Decision, Vote
+
+    decisions = Decision.objects.filter(kind=DecisionKind.PLAN_APPROVAL).prefetch_related(
+        Prefetch("votes", queryset=Vote.objects.select_related("voter")),
+        "excluded_voters",
+    ).select_related("closed_by")
+    plan = (
+        visible_plans(user)
+        .select_related("department", "author", "parent")
+        .prefetch_related(
+            "competitors", "resources", "strategies", "attachments", "children",
+            Prefetch("goals", queryset=Goal.objects.order_by("deadline", "pk")),
+            Prefetch("actions", queryset=ActionItem.objects.select_related(
+                "department", "person").prefetch_related("goals")),
+            Prefetch("reviews", queryset=Review.objects.select_related(
+                "department", "reviewer").order_by("-revision", "department__name")),
+        )
+        .get(pk=pk)
+    )
+    plan._prefetched_decisions = list(decisions.filter(
+        subject_type__app_label="plans", subject_type__model="plan", subject_id=plan.pk))
+    return plan

@@ -1,0 +1,40 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from plans.choices import PlanState
+
+register = template.Library()
+
+ACTIONS = {
+    "plans.plan.create": _("created the plan"),
+    "plans.plan.update": _("edited the plan"),
+    "plans.plan.start_drafting": _("started drafting"),
+    "plans.plan.submit_for_review": _("submitted for internal review"),
+    "plans.plan.return_to_drafting": _("returned it to drafting"),
+    "plans.plan.submit_to_committee": _("submitted to the committee"),
+    "plans.plan.approve": _("approved (committee)"),
+    "plans.plan.reject": _("rejected (committee)"),
+    "plans.plan.cancel": _("cancelled the plan"),
+    "plans.review.submit": _("recorded a review"),
+}
+
+
+@register.filter
+def state_label(value):
+    try:
+        return PlanState(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def action_label(value):
+    """A readable label for an audit action; parts read as “edited: goal”."""
+    if value in ACTIONS:
+        return ACTIONS[value]
+    parts = value.split(".")
+    if len(parts) == 3 and parts[0] == "plans":
+        verb = {"create": _("added"), "update": _("changed"), "delete": _("removed")}.get(
+            parts[2], parts[2])
+        return f"{verb}: {parts[1]}"
+    return value

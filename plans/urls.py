@@ -1,0 +1,19 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("new/", views.plan_create, name="create"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:pk>/analysis/", views.plan_edit, {"section": "analysis"}, name="analysis"),
+    path("<int:pk>/strategies/", views.strategies_edit, name="strategies"),
+    path("<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
+    path("<int:pk>/<slug:kind>/new/", views.part_edit, name="part-add"),
+    path("<int:pk>/<slug:kind>/<int:part_pk>/edit/", views.part_edit, name="part-edit"),
+    path("<int:pk>/<slug:kind>/<int:part_pk>/delete/", views.part_delete, name="part-delete"),
+    path("reviews/<int:review_pk>/", views.review, name="review"),
+]
