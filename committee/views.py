@@ -12,7 +12,7 @@ from rules.contrib.views import objectgetter, permission_required
 from committee import forms, selectors, services
 from committee.models import Committee, CommitteeSeat, Department, Membership
 from opsplan.audit import history_of
-from opsplan.forms import form_errors_text, submit
+from opsplan.forms import form_errors_text, posted, submit
 
 User = get_user_model()
 
@@ -50,7 +50,7 @@ def department_detail(request, code):
 @login_required
 @_perm("committee.add_department")
 def department_create(request):
-    form = forms.DepartmentForm(request.POST or None)
+    form = forms.DepartmentForm(posted(request))
     if request.method == "POST" and (
         department := submit(form, services.department_create, actor=request.user,
                              request=request)
@@ -66,7 +66,7 @@ def department_create(request):
 @_perm("committee.change_department", fn=_department)
 def department_edit(request, code):
     department = _department(request, code)
-    form = forms.DepartmentForm(request.POST or None, instance=department)
+    form = forms.DepartmentForm(posted(request), instance=department)
     if request.method == "POST" and (
         updated := submit(form, services.department_update, department=department,
                           actor=request.user, request=request)
@@ -131,7 +131,7 @@ def person_detail(request, pk):
 @login_required
 @_perm("committee.add_user")
 def person_create(request):
-    form = forms.PersonForm(request.POST or None)
+    form = forms.PersonForm(posted(request))
     if request.method == "POST" and (
         person := submit(form, services.person_create, actor=request.user, request=request)
     ):
@@ -147,7 +147,7 @@ def person_create(request):
 @_perm("committee.change_user", fn=objectgetter(User, "pk"))
 def person_edit(request, pk):
     person = get_object_or_404(User, pk=pk)
-    form = forms.PersonForm(request.POST or None, instance=person)
+    form = forms.PersonForm(posted(request), instance=person)
     if request.method == "POST" and (
         updated := submit(form, services.person_update, person=person, actor=request.user,
                           request=request)
@@ -163,7 +163,7 @@ def person_edit(request, pk):
 @_perm("committee.change_committee", fn=objectgetter(Committee, "pk"))
 def committee_edit(request, pk):
     committee = get_object_or_404(Committee, pk=pk)
-    form = forms.CommitteeForm(request.POST or None, instance=committee)
+    form = forms.CommitteeForm(posted(request), instance=committee)
     if request.method == "POST" and submit(form, services.committee_update, committee=committee,
                                            actor=request.user, request=request):
         messages.success(request, _("Committee saved."))
@@ -177,7 +177,7 @@ def committee_edit(request, pk):
 @_perm("committee.add_committeeseat")
 def seat_add(request, pk):
     committee = get_object_or_404(Committee, pk=pk)
-    form = forms.SeatForm(request.POST or None, committee=committee)
+    form = forms.SeatForm(posted(request), committee=committee)
     if request.method == "POST" and (
         seat := submit(form, services.seat_appoint, committee=committee, actor=request.user,
                        request=request)

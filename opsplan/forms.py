@@ -34,3 +34,10 @@ def form_errors_text(form) -> str:
         (f"{form.fields[name].label}: " if name in form.fields else "") + str(error)
         for name, errors in form.errors.items() for error in errors
     )
+
+
+def posted(request, files=False):
+    """Form data for a bound form on POST (even an empty POST), or None on GET."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST

@@ -223,17 +223,21 @@ class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=R
         self.cancel_reason = reason
 
 
+# A piece of a plan's content is readable as its plan is and changed by whoever steers the plan;
+# creating one is checked against the plan it names.
+PART_PERMISSIONS = {
+    "view": r.can_view_part,
+    "add": r.is_signed_in,
+    "change": r.can_steer_part,
+    "delete": r.can_steer_part,
+}
+
+
 class PlanPart(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """A piece of a plan's content: editable while the plan is, readable as the plan is."""
 
     class Meta:
         abstract = True
-        rules_permissions = {
-            "view": r.can_view_part,
-            "add": r.is_signed_in,  # the plan's own rule is checked on the plan named
-            "change": r.can_steer_part,
-            "delete": r.can_steer_part,
-        }
 
 
 class Competitor(PlanPart):
@@ -250,6 +254,7 @@ class Competitor(PlanPart):
     weaknesses = models.TextField(_("weaknesses"), blank=True, max_length=5000)
 
     class Meta(PlanPart.Meta):
+        rules_permissions = PART_PERMISSIONS
         verbose_name = _("competitor")
         verbose_name_plural = _("competitors")
         ordering = ["plan", "name"]
@@ -269,6 +274,7 @@ class Resource(PlanPart):
     gaps = models.TextField(_("gaps"), blank=True, max_length=5000)
 
     class Meta(PlanPart.Meta):
+        rules_permissions = PART_PERMISSIONS
         verbose_name = _("internal resource")
         verbose_name_plural = _("internal resources")
         ordering = ["plan", "kind"]
@@ -295,6 +301,7 @@ class Goal(PlanPart):
     deadline = models.DateField(_("deadline"))
 
     class Meta(PlanPart.Meta):
+        rules_permissions = PART_PERMISSIONS
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["plan", "deadline", "pk"]
@@ -329,6 +336,7 @@ class Strategy(PlanPart):
     content = models.TextField(_("content"), blank=True, max_length=20_000)
 
     class Meta(PlanPart.Meta):
+        rules_permissions = PART_PERMISSIONS
         verbose_name = _("strategy")
         verbose_name_plural = _("strategies")
         ordering = ["plan", "kind"]
@@ -355,6 +363,7 @@ class ActionItem(PlanPart):
                                    verbose_name=_("goals served"))
 
     class Meta(PlanPart.Meta):
+        rules_permissions = PART_PERMISSIONS
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["plan", "deadline", "pk"]
@@ -477,6 +486,7 @@ class Attachment(PlanPart):
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta(PlanPart.Meta):
+        rules_permissions = PART_PERMISSIONS
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["plan", "section", "title"]

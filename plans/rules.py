@@ -107,6 +107,8 @@ def can_view_review(user, review):
     return review is not None and can_view_plan(user, review.plan)
 
 
+# Lists are open to everyone signed in and scoped by plans.selectors.visible_plans.
+rules.add_perm("plans.list_plans", is_signed_in)
 rules.add_perm("plans.steer_plan", can_steer_plan)
 rules.add_perm("plans.cancel_plan", can_cancel_plan)
 rules.add_perm("plans.decide_plan", can_decide_plan)

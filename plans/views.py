@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsplan.audit import history_of
-from opsplan.forms import submit
+from opsplan.forms import posted, submit
 from plans import forms, selectors, services
 from plans.models import Plan, Review
 from plans.services import PART_MODELS
@@ -51,7 +51,7 @@ def plan_list(request):
 @login_required
 def plan_create(request):
     _require(request, "plans.add_plan")
-    form = forms.PlanForm(request.POST or None, user=request.user)
+    form = forms.PlanForm(posted(request), user=request.user)
     if request.method == "POST" and (
         plan := submit(form, services.plan_create, actor=request.user, request=request)
     ):
@@ -102,7 +102,7 @@ def plan_edit(request, pk, section="general"):
     _require(request, "plans.steer_plan", plan)
     form_class = forms.AnalysisForm if section == "analysis" else forms.PlanForm
     kwargs = {} if section == "analysis" else {"user": request.user}
-    form = form_class(request.POST or None, instance=plan, **kwargs)
+    form = form_class(posted(request), instance=plan, **kwargs)
     if request.method == "POST" and submit(form, services.plan_update, plan=plan,
                                            actor=request.user, request=request):
         messages.success(request, _("Saved."))
@@ -122,7 +122,7 @@ def part_edit(request, pk, kind, part_pk=None):
         raise Http404
     part = get_object_or_404(model, pk=part_pk, plan=plan) if part_pk else model(plan=plan)
     extra = {"plan": plan} if kind == "action" else {}
-    form = form_class(request.POST or None, request.FILES or None, instance=part, **extra)
+    form = form_class(*posted(request, files=True), instance=part, **extra)
     if request.method == "POST" and submit(form, services.part_save, plan=plan, part=part,
                                            actor=request.user, request=request):
         messages.success(request, _("Saved."))
@@ -150,7 +150,7 @@ def part_delete(request, pk, kind, part_pk):
 def strategies_edit(request, pk):
     plan = _plan(request, pk)
     _require(request, "plans.steer_plan", plan)
-    form = forms.StrategiesForm(request.POST or None, plan=plan)
+    form = forms.StrategiesForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         from django.db import transaction
 
@@ -183,7 +183,7 @@ def transition(request, pk, name):
                "submit_for_review": services.plan_submit_for_review,
                "submit_to_committee": services.plan_submit_to_committee,
                "cancel": services.plan_cancel}[name]
-    form = form_class(request.POST or None)
+    form = form_class(posted(request))
     if request.method == "POST" and (result := submit(form, service, plan=plan,
                                                       actor=request.user, request=request)):
         messages.success(request, _("Done: %(action)s. The plan is now “%(state)s”.")
@@ -203,7 +203,7 @@ def review(request, review_pk):
                                pk=review_pk)
     _plan(request, review.plan_id)  # 404 outside the plan's scope
     _require(request, "plans.review_plan", review)
-    form = forms.ReviewForm(request.POST or None, instance=review)
+    form = forms.ReviewForm(posted(request), instance=review)
     if request.method == "POST" and submit(form, services.review_submit, review=review,
                                            actor=request.user, request=request):
         messages.success(request, _("Your department's review is recorded."))

@@ -39,8 +39,8 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     search_fields = ["title", "summary"]
     ordering_fields = ["period_start", "title", "state", "updated_at"]
     lookup_value_regex = r"\d+"
-    permission_map = {"transitions": "plans.view_plan", "transition": "plans.view_plan",
-                      "history": "plans.view_plan"}
+    permission_map = {"list": "plans.list_plans", "transitions": "plans.view_plan",
+                      "transition": "plans.view_plan", "history": "plans.view_plan"}
 
     def get_queryset(self):
         return selectors.visible_plans(self.request.user).select_related(
@@ -104,6 +104,7 @@ class PartMixin:
 
     model = None
     filterset_fields = ["plan"]
+    permission_map = {"list": "plans.list_plans"}
 
     def get_queryset(self):
         return self.model.objects.filter(
@@ -159,7 +160,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.ReviewSerializer
     filterset_fields = ["plan", "department", "state", "revision"]
-    permission_map = {"submit": "plans.view_review"}
+    permission_map = {"list": "plans.list_plans", "submit": "plans.view_review"}
 
     def get_queryset(self):
         return Review.objects.filter(

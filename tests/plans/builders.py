@@ -1,0 +1,60 @@
+"""Building plans at each stage through the services, as users would."""
+
+import datetime as dt
+from decimal import Decimal
+
+from plans import services
+from plans.choices import PeriodKind, PlanLevel, Verdict
+from plans.models import ActionItem, Goal, Plan
+
+START = dt.date(2027, 1, 1)
+
+
+def new_plan(author, title="Annual plan", **extra) -> Plan:
+    data = {"level": PlanLevel.COMPANY, "period_kind": PeriodKind.ANNUAL, "period_start": START,
+            **extra}
+    return services.plan_create(actor=author, title=title, **data)
+
+
+def add_goal(plan, author, **extra) -> Goal:
+    data = {"title": "Grow revenue", "measure": "Revenue", "unit": "million CNY",
+            "baseline": Decimal("100"), "target": Decimal("120"),
+            "deadline": plan.period_end, **extra}
+    return services.part_save(plan=plan, part=Goal(), actor=author, **data)
+
+
+def drafting(author, **extra) -> Plan:
+    plan = new_plan(author, **extra)
+    add_goal(plan, author)
+    return services.plan_start_drafting(plan=plan, actor=author)
+
+
+def complete_draft(plan, author, responsible_department, responsible_person) -> Plan:
+    for strategy in plan.strategies.all():
+        services.part_save(plan=plan, part=strategy, actor=author,
+                           content=f"The {strategy.kind} strategy.")
+    services.part_save(plan=plan, part=ActionItem(), actor=author, title="Open a channel",
+                       department=responsible_department, person=responsible_person,
+                       deadline=plan.period_start + dt.timedelta(days=60), steps="Steps",
+                       resources="Two people", expected_result="A new channel",
+                       goals=list(plan.goals.all()))
+    return plan
+
+
+def in_review(author, reviewing_departments, responsible_department, responsible_person,
+              **extra) -> Plan:
+    plan = drafting(author, **extra)
+    complete_draft(plan, author, responsible_department, responsible_person)
+    return services.plan_submit_for_review(plan=plan, actor=author,
+                                           reviewing_departments=reviewing_departments)
+
+
+def approve_reviews(plan, reviewers_by_department) -> Plan:
+    for review in plan.reviews.filter(revision=plan.revision, state="pending"):
+        services.review_submit(review=review, actor=reviewers_by_department[review.department_id],
+                               verdict=Verdict.APPROVE, feasibility=4, rationality=4,
+                               innovation=3, risk=4, feasibility_comment="Fine.")
+    return Plan.objects.get(pk=plan.pk)
+
+
+SCORES = {"feasibility": 4, "rationality": 4, "innovation": 3, "risk": 4}
