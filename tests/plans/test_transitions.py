@@ -351,7 +351,7 @@ def test_nothing_but_the_services_calls_a_transition():
     root = Path(__file__).resolve().parents[2]
     names = ["start_drafting", "submit_for_review", "return_to_drafting",
              "submit_to_committee", "approve", "reject", "cancel"]
-    call = re.compile(r"\.(%s)\(" % "|".join(names))
+    call = re.compile(r"\.(" + "|".join(names) + r")\(")
     offenders = []
     for path in root.glob("*/**/*.py"):
         rel = path.relative_to(root).as_posix()
