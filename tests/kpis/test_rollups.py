@@ -25,13 +25,17 @@ def reference(rows, aggregation, grain):
     out = {}
     for start, items in groups.items():
         values = [v for _, v in items]
-        out[start] = {
-            Aggregation.SUM: lambda: sum(values, Decimal(0)),
-            Aggregation.AVERAGE: lambda: sum(values, Decimal(0)) / len(values),
-            Aggregation.MIN: lambda: min(values),
-            Aggregation.MAX: lambda: max(values),
-            Aggregation.LAST: lambda: max(items)[1],
-        }[aggregation]().quantize(Q4)
+        if aggregation == Aggregation.SUM:
+            result = sum(values, Decimal(0))
+        elif aggregation == Aggregation.AVERAGE:
+            result = sum(values, Decimal(0)) / len(values)
+        elif aggregation == Aggregation.MIN:
+            result = min(values)
+        elif aggregation == Aggregation.MAX:
+            result = max(values)
+        else:
+            result = max(items)[1]  # the value of the latest day
+        out[start] = result.quantize(Q4)
     return out
 
 
