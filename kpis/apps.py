@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = _("KPIs and data")
+
+    def ready(self):
+        from opsplan import navigation
+
+        navigation.register(navigation.NavItem(
+            key="kpis", label=_("Indicators"), url_name="kpis:catalog",
+            permission="kpis.list_indicators", order=30,
+        ))

@@ -58,7 +58,7 @@ def indicator_save(*, actor, indicator: Indicator | None = None, readers=None, r
         raise PermissionDenied(_("Only the planning department keeps the indicator catalog."))
     changes = {}
     for name in INDICATOR_FIELDS:
-        if name in data and getattr(indicator, name) != data[name]:
+        if name in data and getattr(indicator, name, None) != data[name]:
             changes[name] = str(data[name])
             setattr(indicator, name, data[name])
     created = indicator.pk is None
@@ -153,6 +153,15 @@ def target_save(*, actor, indicator, department, grain, period_start, target, re
     """Set (or change) a target with its red threshold; bands are re-evaluated at once."""
     if not actor.has_perm("kpis.add_target"):
         raise PermissionDenied(_("Only the planning department sets targets."))
+    return target_upsert(actor=actor, indicator=indicator, department=department, grain=grain,
+                         period_start=period_start, target=target, red_threshold=red_threshold,
+                         origin=origin, request=request)
+
+
+def target_upsert(*, actor, indicator, department, grain, period_start, target, red_threshold,
+                  origin: str = "", request=None) -> Target:
+    """The target write itself, for callers that already decided it may happen (an approved
+    plan's goals become targets)."""
     from kpis.periods import grain_start
 
     start = grain_start(grain, period_start)

@@ -58,7 +58,8 @@ class ApiRoot(APIView):
     """The API's entry point: one link per app."""
 
     permission_classes = [IsAuthenticated]
-    sections = {"committee": "committee-api:api-root", "plans": "plans-api:api-root"}
+    sections = {"committee": "committee-api:api-root", "kpis": "kpis-api:api-root",
+                "plans": "plans-api:api-root"}
 
     @extend_schema(exclude=True)
     def get(self, request, format=None):

@@ -59,8 +59,17 @@ class ResourceForm(forms.ModelForm):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "measure", "unit", "baseline", "target", "direction", "deadline"]
+        fields = ["title", "indicator", "measure", "unit", "baseline", "target", "direction",
+                  "deadline"]
         widgets = {"deadline": DATE}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kpis.selectors import readable_indicators
+
+        self.fields["indicator"].queryset = (readable_indicators(user).filter(is_active=True)
+                                             if user is not None else
+                                             self.fields["indicator"].queryset.none())
 
 
 class ActionItemForm(forms.ModelForm):

@@ -291,9 +291,16 @@ class Goal(PlanPart):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=200)
-    measure = models.CharField(_("measure"), max_length=120,
-                               help_text=_("What is measured, e.g. revenue or market share."))
-    unit = models.CharField(_("unit"), max_length=30, help_text=_("e.g. CNY, %, customers"))
+    indicator = models.ForeignKey(
+        "kpis.Indicator", on_delete=models.PROTECT, null=True, blank=True, related_name="goals",
+        verbose_name=_("indicator"),
+        help_text=_("Measure the goal with a catalog indicator; its actuals then come from "
+                    "the data and approval turns the goal into the indicator's target."))
+    measure = models.CharField(_("measure"), max_length=120, blank=True,
+                               help_text=_("What is measured, e.g. revenue or market share "
+                                           "(taken from the indicator when one is chosen)."))
+    unit = models.CharField(_("unit"), max_length=30, blank=True,
+                            help_text=_("e.g. CNY, %, customers"))
     baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices,
@@ -311,6 +318,9 @@ class Goal(PlanPart):
 
     def clean(self):
         super().clean()
+        if self.indicator_id:
+            self.measure = self.measure or self.indicator.name_en
+            self.unit = self.unit or self.indicator.unit
         errors = {}
         if not (self.measure or "").strip() or not (self.unit or "").strip():
             errors["measure"] = _("A goal must be measurable: name its measure and unit.")

@@ -5,6 +5,7 @@ import rules
 
 from committee.choices import Position
 from committee.rules import (
+    has_any_role,
     is_admin,
     is_auditor,
     is_committee_chair,
@@ -15,16 +16,11 @@ from committee.rules import (
     is_signed_in,
     is_unit_head,
 )
-from committee.selectors import department_positions_of, roles_of
+from committee.selectors import department_positions_of
 from plans.choices import EDITABLE_STATES, PlanLevel, ReviewState
 
 # Positions that may sign a department's review opinion.
 REVIEWER_POSITIONS = {Position.HEAD, Position.MANAGER, Position.SUPERVISOR}
-
-
-@rules.predicate
-def has_any_role(user):
-    return bool(roles_of(user))
 
 
 @rules.predicate

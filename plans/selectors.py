@@ -59,7 +59,8 @@ def plan_detail(user, pk) -> Plan:
         .select_related("department", "author", "parent")
         .prefetch_related(
             "competitors", "resources", "strategies", "attachments", "children",
-            Prefetch("goals", queryset=Goal.objects.order_by("deadline", "pk")),
+            Prefetch("goals", queryset=Goal.objects.select_related("indicator").order_by(
+                "deadline", "pk")),
             Prefetch("actions", queryset=ActionItem.objects.select_related(
                 "department", "person").prefetch_related("goals")),
             Prefetch("reviews", queryset=Review.objects.select_related(

@@ -333,9 +333,27 @@ def plan_approve(*, plan: Plan, actor, note: str = "", request=None) -> Plan:
     """Committee approval → execution: only from an approved Decision on this revision.
     The revision is frozen."""
     locked = _transition(plan, "approve", actor=actor, note=note, request=request)
+    _goals_become_targets(locked, actor=actor, request=request)
     notify(_plan_people(locked), lambda: _("“%s” is approved: execution starts.") % locked.title,
            url=locked.get_absolute_url())
     return locked
+
+
+GRAIN_OF_PERIOD = {"annual": "year", "quarterly": "quarter", "monthly": "month"}
+
+
+def _goals_become_targets(plan: Plan, *, actor, request=None) -> None:
+    """An approved plan's indicator goals set the indicators' targets for the plan period:
+    green at the goal's target, red beyond the baseline (amber between)."""
+    from kpis.services import target_upsert
+
+    for goal in plan.goals.select_related("indicator").filter(indicator__isnull=False):
+        target_upsert(
+            actor=actor, indicator=goal.indicator,
+            department=plan.department or goal.indicator.owner_department,
+            grain=GRAIN_OF_PERIOD[plan.period_kind], period_start=plan.period_start,
+            target=goal.target, red_threshold=goal.baseline,
+            origin=f"{plan.title} r{plan.revision}: {goal.title}"[:200], request=request)
 
 
 @transaction.atomic

@@ -121,7 +121,8 @@ def part_edit(request, pk, kind, part_pk=None):
     if model is None or form_class is None:
         raise Http404
     part = get_object_or_404(model, pk=part_pk, plan=plan) if part_pk else model(plan=plan)
-    extra = {"plan": plan} if kind == "action" else {}
+    extra = {"plan": plan} if kind == "action" else {"user": request.user} if kind == "goal" \
+        else {}
     form = form_class(*posted(request, files=True), instance=part, **extra)
     if request.method == "POST" and submit(form, services.part_save, plan=plan, part=part,
                                            actor=request.user, request=request):

@@ -57,10 +57,19 @@ class ResourceSerializer(PartSerializer):
 
 
 class GoalSerializer(PartSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            from kpis.selectors import readable_indicators
+
+            fields["indicator"].queryset = readable_indicators(request.user)
+        return fields
+
     class Meta:
         model = Goal
-        fields = ["id", "plan", "title", "measure", "unit", "baseline", "target", "direction",
-                  "deadline"]
+        fields = ["id", "plan", "title", "indicator", "measure", "unit", "baseline", "target",
+                  "direction", "deadline"]
 
 
 class StrategySerializer(PartSerializer):

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from kpis import views
+
+app_name = "kpis"
+
+urlpatterns = [
+    path("", views.catalog, name="catalog"),
+    path("new/", views.indicator_edit, name="indicator-create"),
+    path("indicators/<slug:code>/edit/", views.indicator_edit, name="indicator-edit"),
+    path("indicators/<slug:code>/targets/new/", views.target_add, name="target-add"),
+    path("data/new/", views.measurement_add, name="measurement-add"),
+]
