@@ -229,6 +229,10 @@ def decision_vote(request, pk):
     if submit(form, services.decision_vote, decision=decision, voter=request.user,
               request=request) is not None:
         messages.success(request, _("Your vote is recorded."))
+        decision.refresh_from_db()
+        if not decision.is_open:
+            messages.info(request, _("Your vote closed the decision: %s.")
+                          % decision.get_state_display())
     else:
         messages.error(request, form_errors_text(form))
     return _back_to_subject(decision)
