@@ -45,12 +45,14 @@ def home(request):
     """The signed-in person's starting page; sections appear by role as apps add them."""
     from committee.models import Department
     from committee.selectors import department_positions_of, main_committee
+    from plans.selectors import waiting_for
 
     positions = department_positions_of(request.user)
     departments = Department.objects.filter(pk__in=positions).order_by("name")
     return render(request, "home.html", {
         "my_departments": [(d, sorted(positions[d.pk])) for d in departments],
         "committee": main_committee(),
+        "waiting": waiting_for(request.user),
     })
 
 
@@ -68,3 +70,20 @@ class ApiRoot(APIView):
         links["schema"] = reverse("api-schema", request=request)
         links["docs"] = reverse("api-docs", request=request)
         return Response(links)
+
+
+@login_required
+def notifications(request):
+    """The signed-in person's notifications, newest first; POST marks them all read."""
+    from django.core.paginator import Paginator
+    from django.shortcuts import redirect
+    from django.utils import timezone
+
+    from opsplan.models import Notification
+
+    mine = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    page = Paginator(mine.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications.html", {"page": page})

@@ -71,3 +71,32 @@ def plan_detail(user, pk) -> Plan:
     plan._prefetched_decisions = list(decisions.filter(
         subject_type__app_label="plans", subject_type__model="plan", subject_id=plan.pk))
     return plan
+
+
+def waiting_for(user) -> dict:
+    """What needs this person now: reviews their departments owe, votes they may cast, and
+    their own plans still in analysis or drafting."""
+    from committee.models import Decision
+    from plans.choices import EDITABLE_STATES, ReviewState
+    from plans.rules import REVIEWER_POSITIONS
+
+    positions = department_positions_of(user)
+    review_departments = [d for d, held in positions.items() if REVIEWER_POSITIONS & set(held)]
+    reviews = list(
+        Review.objects.filter(state=ReviewState.PENDING, department__in=review_departments,
+                              plan__state="internal_review")
+        .exclude(plan__author=user).select_related("plan", "department")
+        .order_by("plan__updated_at")[:20]
+    ) if review_departments else []
+    from committee.selectors import committee_ids_of
+
+    committees = committee_ids_of(user)
+    votes = list(
+        Decision.objects.filter(state="open", committee__in=committees)
+        .exclude(excluded_voters=user).exclude(votes__voter=user)
+        .select_related("subject_type").order_by("opened_at")[:20]
+    ) if committees else []
+    drafts = list(Plan.objects.filter(author=user, state__in=EDITABLE_STATES)
+                  .order_by("-updated_at")[:20])
+    return {"reviews": reviews, "votes": votes, "drafts": drafts,
+            "any": bool(reviews or votes or drafts)}

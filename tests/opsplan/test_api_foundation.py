@@ -38,8 +38,10 @@ def test_not_found_has_the_error_shape(api, outsider):
 
 def test_pagination_and_page_past_the_end(api, outsider, sales, marketing):
     api.as_(outsider)
+    from committee.models import Department
+
     body = api.get("/api/v1/committee/departments/", {"page_size": 1}).json()
-    assert body["count"] == 2
+    assert body["count"] == Department.objects.count() >= 2
     assert len(body["results"]) == 1
     assert body["next"]
     assert api.get("/api/v1/committee/departments/", {"page": 99}).status_code == 404
