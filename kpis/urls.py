@@ -10,4 +10,6 @@ urlpatterns = [
     path("indicators/<slug:code>/edit/", views.indicator_edit, name="indicator-edit"),
     path("indicators/<slug:code>/targets/new/", views.target_add, name="target-add"),
     path("data/new/", views.measurement_add, name="measurement-add"),
+    path("rollups/", views.rollup_run, name="rollup-run"),
+    path("rollups/<str:task_id>/", views.rollup_progress, name="rollup-progress"),
 ]

@@ -80,3 +80,31 @@ def target_add(request, code):
     return render(request, "form_page.html", {
         "form": form, "title": _("Set a target for %s") % indicator, "back_object": indicator,
     })
+
+
+@login_required
+def rollup_run(request):
+    """Start a full recomputation of every rollup (planning department), then show its
+    progress; the nightly schedule does the same."""
+
+    if not request.user.has_perm("kpis.add_indicator"):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "kpis/rollup_run.html", {})
+
+
+    from kpis.tasks import rollup_full
+    from opsplan.progress import remember_task
+
+    result = rollup_full.delay()
+    remember_task(request, result.id)
+    return redirect("kpis:rollup-progress", task_id=result.id)
+
+
+@login_required
+def rollup_progress(request, task_id):
+    from opsplan.progress import owns_task
+
+    if not owns_task(request, task_id):
+        raise Http404
+    return render(request, "kpis/rollup_run.html", {"task_id": task_id})

@@ -7,13 +7,14 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from opsplan import views
+from opsplan import progress, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", views.notifications, name="notifications"),
+    path("tasks/<str:task_id>/", progress.task_status, name="task-status"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
