@@ -30,6 +30,14 @@ is_unit_staff = _has_role(Role.UNIT_STAFF)
 is_auditor = _has_role(Role.AUDITOR)
 is_integration = _has_role(Role.INTEGRATION)
 
+@rules.predicate
+def has_any_role(user):
+    """Holds any current position or seat (a signed-in account with none sees only itself)."""
+    from committee.selectors import roles_of
+
+    return bool(roles_of(user))
+
+
 is_planning_staff = is_planning_manager | is_planning_supervisor | is_planning_specialist
 is_admin = rules.is_superuser
 

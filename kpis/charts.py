@@ -147,7 +147,8 @@ def _band_rects(points, x_of, y_of, step, top, bottom, direction) -> list[SafeSt
                 continue
             rects.append(format_html(
                 '<rect class="chart-band chart-band-{}" data-period="{}" x="{}" y="{}" '
-                'width="{}" height="{}" fill="{}"><title>{} · {}</title></rect>',
+                'width="{}" height="{}" fill="{}" shape-rendering="crispEdges">'
+                '<title>{} · {}</title></rect>',
                 band, p.label, _f(x), _f(y_start), _f(step), _f(y_end - y_start),
                 BAND_FILL[band], p.label, text))
     return rects

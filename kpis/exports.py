@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -180,7 +181,7 @@ def _local(moment):
 def _sheet(workbook, title, headers, rows, *, formats=None):
     """A sheet with a bold, frozen header row; ``formats`` maps column index to number format.
     Text that looks like a formula stays text."""
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(str(title)[:31])
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -188,7 +189,7 @@ def _sheet(workbook, title, headers, rows, *, formats=None):
     formats = formats or {}
     widths = [len(str(h)) for h in headers]
     for row in rows:
-        sheet.append(row)
+        sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
         for index, cell in enumerate(sheet[sheet.max_row]):
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from kpis import views
+from kpis.report_urls import indicator_patterns, scorecard_patterns
 
 app_name = "kpis"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("data/new/", views.measurement_add, name="measurement-add"),
     path("rollups/", views.rollup_run, name="rollup-run"),
     path("rollups/<str:task_id>/", views.rollup_progress, name="rollup-progress"),
+    path("indicators/", include(indicator_patterns)),
+    path("scorecards/", include(scorecard_patterns)),
 ]
