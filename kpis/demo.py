@@ -60,9 +60,11 @@ def seed(ctx):
                 month = add_months(first, m)
                 value = base * (1 - 0.15 * d_index) * (1 + growth) ** m * (
                     1 + season * math.sin(m / 12 * 2 * math.pi))
+                places = 0 if code in ("sales_volume", "customer_count") else 2
                 rows.append(Measurement(indicator=indicators[code],
                                         department=departments[dept], period_start=month,
-                                        value=Decimal(round(value, 2)), recorded_by=recorder))
+                                        value=Decimal(round(value, places)),
+                                        recorded_by=recorder))
     for code, (depts, base, growth) in QUARTERLY.items():
         for dept in depts:
             for q in range(6):

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from kpis import views
 from kpis.report_urls import indicator_patterns, scorecard_patterns
+from kpis.upload_urls import urlpatterns as upload_patterns
 
 app_name = "kpis"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("data/new/", views.measurement_add, name="measurement-add"),
     path("rollups/", views.rollup_run, name="rollup-run"),
     path("rollups/<str:task_id>/", views.rollup_progress, name="rollup-progress"),
+    path("data/", include(upload_patterns)),
     path("indicators/", include(indicator_patterns)),
     path("scorecards/", include(scorecard_patterns)),
 ]
