@@ -85,8 +85,9 @@ def parse_value(raw) -> Decimal:
 
 
 def check_rows(user, rows: list[dict], *, earliest: dt.date | None = None,
-               latest: dt.date | None = None) -> Checked:
-    """Validate every row; never stops at the first error. Rows are dicts keyed by COLUMNS."""
+               latest: dt.date | None = None, first_row: int = 1) -> Checked:
+    """Validate every row; never stops at the first error. Rows are dicts keyed by COLUMNS.
+    Errors number the rows from ``first_row`` (2 for a spreadsheet with a header row)."""
     result = Checked()
     if len(rows) > MAX_ROWS:
         result.errors.append(RowError(0, "", _("At most %d rows per batch.") % MAX_ROWS))
@@ -96,7 +97,7 @@ def check_rows(user, rows: list[dict], *, earliest: dt.date | None = None,
     may_record: dict[tuple[int, int], bool] = {}
     seen: dict[tuple, int] = {}
     today = dt.date.today()
-    for number, raw in enumerate(rows, start=1):
+    for number, raw in enumerate(rows, start=first_row):
         errors = []
         if not isinstance(raw, dict):
             result.errors.append(RowError(number, "", _("Each row must be an object.")))

@@ -77,7 +77,9 @@ def store_import_batch(self, batch_id: str) -> dict:
     if batch.state == ImportBatch.State.STORED:
         return batch.result
     user = get_user_model().objects.get(pk=batch.user_id)
-    checked = check_rows(user, batch.rows)
+    from kpis.uploads import SHEET_FIRST_ROW
+
+    checked = check_rows(user, batch.rows, first_row=SHEET_FIRST_ROW)
     if checked.errors:
         batch.state = ImportBatch.State.FAILED
         batch.errors = [e.as_dict() for e in checked.errors[:1000]]

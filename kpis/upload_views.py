@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kpis import uploads
-from kpis.ingestion import COLUMNS, RowError
+from kpis.ingestion import COLUMNS
 from kpis.models import ImportBatch
 from kpis.tasks import store_import_batch
 from opsplan.errors import Conflict
@@ -39,11 +39,15 @@ State = ImportBatch.State
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"), allow_empty_file=True,
-        help_text=gettext_lazy("A .csv (UTF-8) or .xlsx file of at most %d MB.")
-        % uploads.MAX_MEGABYTES,
         widget=forms.ClearableFileInput(attrs={
             "accept": ".csv,.xlsx,text/csv,"
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the reader's language (not once at import).
+        self.fields["file"].help_text = _("A .csv (UTF-8) or .xlsx file of at most %d MB.") \
+            % uploads.MAX_MEGABYTES
 
 
 def _column_labels():
@@ -86,8 +90,10 @@ def upload(request):
     """The upload form. An oversized body is refused from its declared length, before Django
     reads or parses any of it (so the CSRF check, which would parse it, comes after)."""
     if request.method == "POST" and _body_too_large(request):
-        form = UploadForm()
-        form.add_error(None, uploads.too_large_message())
+        form = UploadForm(data={}, files={})
+        form.is_valid()  # bound but empty: its only error ("required") is replaced below
+        form.errors.clear()
+        form.add_error("file", uploads.too_large_message())
         return _upload_page(request, form, status=413)
     return _checked_upload(request)
 
@@ -125,11 +131,7 @@ def upload_template(request):
 
 
 def _display_errors(batch) -> list[dict]:
-    errors = batch.errors or []
-    if batch.state == State.FAILED:
-        # Written by the task's re-check, which numbers data rows from 1.
-        errors = [e.as_dict() for e in uploads.sheet_errors([RowError(**e) for e in errors])]
-    return errors
+    return batch.errors or []
 
 
 @login_required

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from decimal import Decimal
 from itertools import islice
 
@@ -23,6 +22,7 @@ MAX_COLUMNS = 100
 EXTENSIONS = (".csv", ".xlsx")
 FILE = 0  # the row of errors about the whole file
 HEADER = 1  # the spreadsheet row of the header
+SHEET_FIRST_ROW = HEADER + 1  # the first data row
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -72,33 +72,13 @@ def check_upload(user, uploaded_file) -> tuple[list[dict], list[RowError]]:
     rows, errors = read_table(uploaded_file)
     if not rows:
         return rows, errors
-    checked = check_rows(user, rows)
-    errors = [*errors, *sheet_errors(checked.errors)]
+    checked = check_rows(user, rows, first_row=SHEET_FIRST_ROW)
+    blank = {number for number, row in enumerate(rows, start=SHEET_FIRST_ROW) if not row}
+    errors = [*errors, *(e for e in checked.errors if e.row not in blank),
+              *(RowError(number, "", _("This row is empty: delete it or fill it in."))
+                for number in sorted(blank))]
     errors.sort(key=lambda e: e.row)
     return rows, errors
-
-
-def sheet_errors(errors: list[RowError]) -> list[RowError]:
-    """check_rows numbers data rows from 1; in the file they start at row 2 (after the
-    header). A duplicate's reason names the earlier row: that number moves too."""
-    duplicate = _duplicate_pattern()
-    result = []
-    for error in errors:
-        reason = error.reason
-        if error.row > 0 and duplicate is not None:
-            reason = duplicate.sub(lambda m: m[1] + str(int(m[2]) + 1) + m[3], reason)
-        result.append(RowError(error.row + 1 if error.row > 0 else error.row, error.column,
-                               reason))
-    return result
-
-
-def _duplicate_pattern():
-    # The same msgid as in kpis.ingestion, so this matches in the active language too.
-    template = _("Duplicate of row %d (same indicator, department and period).")
-    if template.count("%d") != 1:
-        return None
-    before, after = template.split("%d")
-    return re.compile(f"^({re.escape(before)})(\\d+)({re.escape(after)})$")
 
 
 def json_safe(rows: list[dict]) -> list[dict]:
