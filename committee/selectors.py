@@ -136,3 +136,14 @@ def decisions_for(user) -> QuerySet:
     return Decision.objects.select_related("subject_type", "committee").prefetch_related(
         Prefetch("votes", queryset=Vote.objects.select_related("voter")), "excluded_voters"
     ).order_by("-opened_at", "-pk")
+
+
+def seated_by_committee() -> dict[int, set[int]]:
+    """Committee id -> ids of the people seated on it today (one query)."""
+    from committee.models import CommitteeSeat
+
+    seated: dict[int, set[int]] = {}
+    for committee_id, user_id in CommitteeSeat.objects.current().values_list("committee_id",
+                                                                              "user_id"):
+        seated.setdefault(committee_id, set()).add(user_id)
+    return seated

@@ -165,21 +165,26 @@ def decision_open(*, subject, kind, title, actor, revision=0, excluded=(), commi
     return decision
 
 
-def eligible_voter_ids(decision) -> set[int]:
-    excluded = set(decision.excluded_voters.values_list("pk", flat=True))
-    seated = set(CommitteeSeat.objects.current().filter(committee=decision.committee_id)
-                 .values_list("user_id", flat=True))
-    return seated - excluded
+def eligible_voter_ids(decision, seated=None) -> set[int]:
+    """Members seated now, less those with a conflict of interest. Uses what a selector
+    prefetched (``excluded_voters``, ``seated``) when given, else asks the database."""
+    excluded = {u.pk for u in decision.excluded_voters.all()}
+    if seated is None:
+        seated = set(CommitteeSeat.objects.current().filter(committee=decision.committee_id)
+                     .values_list("user_id", flat=True))
+    return set(seated) - excluded
 
 
-def decision_tally(decision):
+def decision_tally(decision, seated=None):
+    """The votes that count (eligible members only). ``seated``: the committee's current
+    member ids, when the caller has them already (lists)."""
     from committee.voting import Tally
 
-    eligible = eligible_voter_ids(decision)
+    eligible = eligible_voter_ids(decision, seated)
     counts = {"approve": 0, "reject": 0, "abstain": 0}
-    for choice, voter_id in decision.votes.values_list("choice", "voter_id"):
-        if voter_id in eligible:
-            counts[choice] += 1
+    for vote in decision.votes.all():
+        if vote.voter_id in eligible:
+            counts[vote.choice] += 1
     return Tally(eligible=len(eligible), **counts)
 
 

@@ -32,6 +32,9 @@ COLLECTORS = {"revenue": "finance.staff1", "sales_volume": "sales.staff1",
 
 
 def seed(ctx):
+    from kpis.catalog import ensure_core
+
+    ensure_core(Indicator, Department)  # also after a test flushed the migration's rows
     users = get_user_model().objects
     recorder = users.get(username="planning.spec1")
     departments = {d.code: d for d in Department.objects.all()}

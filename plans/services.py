@@ -374,6 +374,9 @@ def plan_cancel(*, plan: Plan, actor, reason: str, request=None) -> Plan:
 
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    # Lock order everywhere: decision, then plan (a vote that closes a decision moves the plan
+    # in that order too), so a cancel racing the chair's close cannot deadlock.
+    list(Decision.objects.about(plan).open().select_for_update())
     locked = _transition(plan, "cancel", actor=actor, note=reason, request=request,
                          reason=reason.strip())
     for decision in Decision.objects.about(locked).open():

@@ -98,7 +98,8 @@ class DecisionSerializer(serializers.ModelSerializer):
         from committee.services import decision_tally
         from committee.voting import quorum
 
-        tally = decision_tally(obj)
+        seated = self.context.get("seated_by_committee", {}).get(obj.committee_id)
+        tally = decision_tally(obj, seated)
         return {"eligible": tally.eligible, "approve": tally.approve, "reject": tally.reject,
                 "abstain": tally.abstain,
                 "quorum": quorum(tally.eligible, obj.quorum_share)}

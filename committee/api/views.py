@@ -160,6 +160,11 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.decisions_for(self.request.user)
 
+    def get_serializer_context(self):
+        # every committee's current seats in one query, for the tallies of a whole page
+        return {**super().get_serializer_context(),
+                "seated_by_committee": selectors.seated_by_committee()}
+
     @extend_schema(request=s.VoteRequestSerializer, responses=s.DecisionSerializer)
     @action(detail=True, methods=["post"])
     def vote(self, request, pk=None):

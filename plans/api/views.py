@@ -144,7 +144,14 @@ CompetitorViewSet = _part_viewset(Competitor, s.CompetitorSerializer,
 ResourceViewSet = _part_viewset(Resource, s.ResourceSerializer,
                                 "Internal analysis: resources with strengths and gaps.")
 GoalViewSet = _part_viewset(Goal, s.GoalSerializer, "SMART goals of plans.")
-ActionItemViewSet = _part_viewset(ActionItem, s.ActionItemSerializer, "Action items of plans.")
+class ActionItemViewSet(PartViewSet):
+    """Action items of plans."""
+
+    model = ActionItem
+    serializer_class = s.ActionItemSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("goals")
 
 
 class StrategyViewSet(PartMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
