@@ -131,6 +131,10 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if response.status_code == 403:
+        from opsplan.audit import record_denied
+
+        record_denied(context.get("request"), interface="api")
     body = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         body["code"] = "invalid"

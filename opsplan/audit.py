@@ -43,3 +43,14 @@ def history_of(obj):
     return AuditEvent.objects.filter(
         subject_type=ContentType.objects.get_for_model(obj), subject_id=str(obj.pk)
     ).select_related("actor")
+
+
+def record_denied(request, *, interface: str) -> None:
+    """Audit a refused authorisation (a 403): who tried what, from where."""
+    if request is None:
+        return
+    user = getattr(request, "user", None)
+    record(actor=user, action="auth.denied", request=request,
+           actor_label="" if user is not None and user.is_authenticated else "anonymous",
+           data={"method": request.method, "path": request.get_full_path()[:500],
+                 "interface": interface})

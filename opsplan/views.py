@@ -87,3 +87,11 @@ def notifications(request):
         return redirect("notifications")
     page = Paginator(mine.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
     return render(request, "notifications.html", {"page": page})
+
+
+def permission_denied(request, exception=None):
+    """The 403 page; the refusal is audited (§1 compliance)."""
+    from opsplan.audit import record_denied
+
+    record_denied(request, interface="web")
+    return render(request, "403.html", status=403)

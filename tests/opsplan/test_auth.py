@@ -82,3 +82,31 @@ def test_unknown_language_is_ignored(client, unit_staff):
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     unit_staff.refresh_from_db()
     assert unit_staff.language == ""
+
+
+def test_audit_rows_cannot_be_rewritten_in_the_database(postgres, unit_staff, client,
+                                                         password):
+    """The PostgreSQL trigger refuses UPDATE and DELETE even from raw SQL."""
+    from django.db import DatabaseError, connection, transaction
+
+    client.post(reverse("login"), {"username": "unit_staff", "password": password})
+    for sql in ("UPDATE opsplan_auditevent SET action = 'x'", "DELETE FROM opsplan_auditevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEvent.objects.filter(action="auth.login").exists()
+
+
+def test_sessions_expire(settings):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_refused_authorisations_are_audited(client, api, unit_staff, sales):
+    client.force_login(unit_staff)
+    assert client.get(reverse("committee:department-create")).status_code == 403
+    api.as_(unit_staff)
+    assert api.post("/api/v1/committee/departments/", {"code": "x"}).status_code == 403
+    denied = AuditEvent.objects.filter(action="auth.denied", actor=unit_staff)
+    assert {e.data["interface"] for e in denied} == {"web", "api"}
+    assert denied.filter(data__path="/organisation/departments/new/").exists()
