@@ -100,3 +100,19 @@ def waiting_for(user) -> dict:
                   .order_by("-updated_at")[:20])
     return {"reviews": reviews, "votes": votes, "drafts": drafts,
             "any": bool(reviews or votes or drafts)}
+
+
+def plan_history(plan):
+    """Every recorded change to a plan, its content and reviews, and the committee's votes and
+    decisions on it, oldest first (append-only audit events)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from committee.models import Decision
+    from opsplan.models import AuditEvent
+
+    decision_ids = [str(pk) for pk in Decision.objects.about(plan).values_list("pk", flat=True)]
+    return AuditEvent.objects.filter(
+        Q(subject_type=ContentType.objects.get_for_model(Plan), subject_id=str(plan.pk))
+        | Q(subject_type=ContentType.objects.get_for_model(Decision),
+            subject_id__in=decision_ids)
+    ).select_related("actor").order_by("created_at", "pk")

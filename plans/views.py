@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opsplan.audit import history_of
 from opsplan.forms import posted, submit
 from plans import forms, selectors, services
 from plans.models import Plan, Review
@@ -82,7 +81,7 @@ def plan_detail(request, pk):
         "my_vote": next((v for v in decision.votes.all() if v.voter_id == user.pk), None)
         if decision else None,
         "tally": _tally(decision) if decision else None,
-        "history": history_of(plan).order_by("created_at", "pk"),
+        "history": selectors.plan_history(plan),
         "strategy_prompts": forms.STRATEGY_PROMPTS,
     })
 

@@ -7,7 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from opsplan.audit import history_of
 from plans import selectors, services
 from plans.api import serializers as s
 from plans.choices import PlanState
@@ -91,9 +90,10 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     @extend_schema(responses=s.HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        """Every change to the plan, its content, reviews and state, oldest first."""
+        """Every change to the plan, its content, reviews and state, and every vote and
+        decision of the committee on it, oldest first."""
         plan = self.get_object()
-        events = history_of(plan).order_by("created_at", "pk")
+        events = selectors.plan_history(plan)
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
 

@@ -16,6 +16,12 @@ ACTIONS = {
     "plans.plan.reject": _("rejected (committee)"),
     "plans.plan.cancel": _("cancelled the plan"),
     "plans.review.submit": _("recorded a review"),
+    "committee.decision.open": _("put it to the committee's vote"),
+    "committee.vote.cast": _("voted"),
+    "committee.vote.change": _("changed their vote"),
+    "committee.decision.approved": _("the committee approved"),
+    "committee.decision.rejected": _("the committee rejected"),
+    "committee.decision.withdrawn": _("the vote was withdrawn"),
 }
 
 

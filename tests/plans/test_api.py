@@ -186,3 +186,17 @@ def test_history_lists_every_change(api, plan_in_review, author):
     assert actions[0] == "plans.plan.create"
     assert "plans.plan.start_drafting" in actions
     assert actions[-1] == "plans.plan.submit_for_review"
+
+
+def test_history_includes_the_committees_votes(api, plan_at_committee, chair, committee_member,
+                                               author):
+    from committee import services as committee_services
+
+    decision = plan_at_committee.current_decision()
+    committee_services.decision_vote(decision=decision, voter=chair, choice="approve",
+                                     comment="Sound plan")
+    body = api.as_(author).get(f"/api/v1/plans/{plan_at_committee.pk}/history/").json()
+    actions = [e["action"] for e in body["results"]]
+    assert "committee.decision.open" in actions
+    vote = next(e for e in body["results"] if e["action"] == "committee.vote.cast")
+    assert (vote["actor"], vote["data"]["choice"]) == ("chair", "approve")
