@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
-    "django_fsm_log",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
 ]
