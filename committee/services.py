@@ -172,6 +172,8 @@ def eligible_voter_ids(decision, seated=None) -> set[int]:
     if seated is None:
         seated = set(CommitteeSeat.objects.current().filter(committee=decision.committee_id)
                      .values_list("user_id", flat=True))
+    if not decision.is_open:  # who voted was seated then, even if they have left since
+        seated = set(seated) | {v.voter_id for v in decision.votes.all()}
     return set(seated) - excluded
 
 

@@ -3,7 +3,7 @@ on months and years on quarters equal aggregating the raw values; re-runs are id
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,7 +35,7 @@ def reference(rows, aggregation, grain):
             result = max(values)
         else:
             result = max(items)[1]  # the value of the latest day
-        out[start] = result.quantize(Q4)
+        out[start] = result.quantize(Q4, rounding=ROUND_HALF_UP)
     return out
 
 

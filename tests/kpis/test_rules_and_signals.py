@@ -116,7 +116,8 @@ def test_catalog_rule_and_selector_agree(planning_department, sales, marketing, 
                 user.username, indicator.code)
 
 
-def test_killed_rollup_run_leaves_nothing_half_done_and_rerun_is_identical(author, sales):
+def test_killed_rollup_run_leaves_nothing_half_done_and_rerun_is_identical(author, sales,
+                                                                          monkeypatch):
     revenue = Indicator.objects.get(code="revenue")
     for month in range(1, 7):
         _measure(revenue, sales, dt.date(2026, month, 1), month * 10, author)
@@ -124,21 +125,22 @@ def test_killed_rollup_run_leaves_nothing_half_done_and_rerun_is_identical(autho
     before = sorted(Rollup.objects.values_list("grain", "period_start", "value", "count"))
     _measure(revenue, sales, dt.date(2026, 7, 1), 70, author)
 
-    original = Rollup.objects.bulk_create
     calls = {"n": 0}
 
-    def dies_midway(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:  # after weeks and months, before quarters: the worker dies
-            raise SystemExit("worker killed")
-        return original(*args, **kwargs)
+    def dies_midway(real):
+        def upsert(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 12:  # weeks and months written, quarters not: the worker dies
+                raise SystemExit("worker killed")
+            return real(*args, **kwargs)
+        return upsert
 
-    Rollup.objects.bulk_create = dies_midway
-    try:
-        with pytest.raises(SystemExit), transaction.atomic():
-            rollups.compute()
-    finally:
-        Rollup.objects.bulk_create = original
+    monkeypatch.setattr(rollups, "_upsert_in_python", dies_midway(rollups._upsert_in_python))
+    monkeypatch.setattr(rollups, "_upsert_in_database",
+                        dies_midway(rollups._upsert_in_database))
+    with pytest.raises(SystemExit), transaction.atomic():
+        rollups.compute()
+    monkeypatch.undo()
     assert sorted(Rollup.objects.values_list("grain", "period_start", "value", "count")) == \
         before
     rollups.compute()
