@@ -134,3 +134,53 @@ def test_rollups_follow_ingestion(api, author, sales, django_capture_on_commit_c
             ROW, {**ROW, "period": "2026-02", "value": "100"}]}, format="json")
     quarter = api.get("/api/v1/kpis/rollups/", {"indicator": "revenue", "grain": "quarter"})
     assert quarter.json()["results"][0]["value"] == "220.5000"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/kpis/indicators/", "/api/v1/kpis/measurements/",
+                                 "/api/v1/kpis/rollups/", "/api/v1/kpis/signals/",
+                                 "/api/v1/kpis/targets/"])
+def test_api_lists_have_a_constant_query_count(api, author, sales, url):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kpis import rollups, services
+    from kpis.models import Correction, DeviationSignal, Rollup, Target
+
+    revenue = Indicator.objects.get(code="revenue")
+
+    def make(n, offset):
+        rows = [Measurement(indicator=revenue, department=sales,
+                            period_start=dt.date(2000, 1, 1) + dt.timedelta(days=offset + i),
+                            value=Decimal(i), recorded_by=author) for i in range(n)]
+        Measurement.objects.bulk_create(rows)
+        saved = Measurement.objects.filter(period_start__in=[r.period_start for r in rows])
+        Correction.objects.bulk_create([Correction(measurement=m, old_value=1, new_value=2,
+                                                   reason="r", corrected_by=author)
+                                        for m in saved])
+        Indicator.objects.bulk_create([
+            Indicator(code=f"i{offset + i}", name_en="i", name_zh="i", unit="u",
+                      owner_department=revenue.owner_department) for i in range(n)])
+        rollups.compute()
+        for r in Rollup.objects.filter(grain="week")[:n]:
+            Target.objects.get_or_create(indicator=revenue, department=sales, grain="week",
+                                         period_start=r.period_start,
+                                         defaults={"target": 10**6, "red_threshold": 10**5})
+        services.evaluate_signals()
+
+    from committee.selectors import forget_roles
+
+    api.as_(author)
+    make(3, 0)
+    forget_roles(author)
+    with CaptureQueriesContext(connection) as small:
+        assert api.get(url, {"page_size": 500}).status_code == 200
+    make(300, 1000)
+    assert DeviationSignal.objects.count() > 3
+    forget_roles(author)
+    with CaptureQueriesContext(connection) as large:
+        body = api.get(url, {"page_size": 500}).json()
+    assert body["count"] > 3
+    assert len(small.captured_queries) == len(large.captured_queries)
