@@ -172,12 +172,9 @@ UPSERT = ("INSERT INTO kpis_rollup (indicator_id, department_id, grain, period_s
           "computed_at = EXCLUDED.computed_at")
 
 
-def half_even(a: str) -> str:
-    """SQL rounding a numeric to 4 places half-to-even, as compute()'s Decimal.quantize does
-    (round() in PostgreSQL goes half away from zero; only averages can land on a tie)."""
-    t = f"trunc({a} * 10000)"
-    return (f"CASE WHEN abs({a} * 10000 - {t}) = 0.5 THEN ({t} + CASE WHEN mod({t}, 2) = 0 "
-            f"THEN 0 ELSE sign({a}) END) / 10000 ELSE round({a}, 4) END")
+def round4(a: str) -> str:
+    """SQL rounding to 4 places as compute() stores rollups (ties away from zero)."""
+    return f"round({a}::numeric, 4)"
 
 
 def raw_select(grain: str) -> str:
@@ -203,7 +200,7 @@ def raw_select(grain: str) -> str:
                        ("last", "(array_agg(s.value ORDER BY s.period_start DESC))[1]")):
         parts.append(f"SELECT s.indicator_id, s.department_id, '{grain}', {p}, {value}, {n}, "
                      f"now() FROM {src} WHERE {where.format(agg=agg)} GROUP BY 1, 2, 4")
-    parts.append(f"SELECT indicator_id, department_id, '{grain}', p, {half_even('a')}, n, now() "
+    parts.append(f"SELECT indicator_id, department_id, '{grain}', p, {round4('a')}, n, now() "
                  f"FROM (SELECT s.indicator_id, s.department_id, {p} AS p, {avg} AS a, "
                  f"{n} AS n FROM {src} WHERE {where.format(agg='avg')} GROUP BY 1, 2, 3) g")
     return " UNION ALL ".join(parts)
