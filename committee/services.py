@@ -80,6 +80,10 @@ def person_create(*, actor, password: str | None = None, request=None, **data):
 @transaction.atomic
 def person_update(*, person, actor, request=None, **data):
     person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    if (person.is_superuser or person.is_staff) and not actor.is_superuser:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Administrator accounts are changed by an administrator."))
     changes = _changes(person, data, PERSON_FIELDS)
     if not changes:
         return person

@@ -96,7 +96,9 @@ def check_rows(user, rows: list[dict], *, earliest: dt.date | None = None,
     departments = {d.code: d for d in Department.objects.filter(is_active=True)}
     may_record: dict[tuple[int, int], bool] = {}
     seen: dict[tuple, int] = {}
-    today = dt.date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     for number, raw in enumerate(rows, start=first_row):
         errors = []
         if not isinstance(raw, dict):

@@ -25,6 +25,7 @@ from django.db.models import (
     Min,
     Q,
     Sum,
+    Value,
     Window,
 )
 from django.db.models.functions import (
@@ -67,11 +68,13 @@ def _aggregate(source, grain: str, aggregation: str, *, from_rollups: bool):
                              order_by=F("period_start").desc()),
                     n=count_expr)
                 .values_list(*keys, "p", "v", "n").order_by().distinct())
+    # SQLite stores whole-number decimals as integers, where "/" would truncate
+    exact = Value(1) if connection.vendor == "postgresql" else Value(1.0)
     if from_rollups:
         value = {
             Aggregation.SUM: Sum("value"),
             Aggregation.AVERAGE: ExpressionWrapper(
-                Sum(F("value") * F("count"), output_field=DEC) / Sum("count"),
+                Sum(F("value") * F("count") * exact, output_field=DEC) / Sum("count"),
                 output_field=DEC),
             Aggregation.MIN: Min("value"),
             Aggregation.MAX: Max("value"),
@@ -80,8 +83,8 @@ def _aggregate(source, grain: str, aggregation: str, *, from_rollups: bool):
     else:
         value = {
             Aggregation.SUM: Sum("value"),
-            Aggregation.AVERAGE: ExpressionWrapper(Sum("value", output_field=DEC) / Count("id"),
-                                                   output_field=DEC),
+            Aggregation.AVERAGE: ExpressionWrapper(
+                Sum(F("value") * exact, output_field=DEC) / Count("id"), output_field=DEC),
             Aggregation.MIN: Min("value"),
             Aggregation.MAX: Max("value"),
         }[aggregation]

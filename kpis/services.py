@@ -223,12 +223,14 @@ def stale_series(today: dt.date | None = None):
     from kpis.periods import frequency_next, frequency_start
 
     today = today or timezone.localdate()
-    latest = {}
-    for indicator_id, department_id, period in Measurement.objects.values_list(
-            "indicator_id", "department_id", "period_start").order_by():
-        key = (indicator_id, department_id)
-        if key not in latest or period > latest[key]:
-            latest[key] = period
+    from django.db.models import F, Max
+
+    latest = {
+        (row["indicator_id"], row["department_id"]): row["latest"]
+        for row in Measurement.objects.filter(department_id=F("indicator__owner_department_id"))
+        .values("indicator_id", "department_id").annotate(latest=Max("period_start"))
+        .order_by()
+    }
     result = []
     for indicator in Indicator.objects.filter(is_active=True).select_related(
             "owner_department", "collector"):

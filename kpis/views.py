@@ -38,8 +38,7 @@ def indicator_edit(request, code=None):
         raise PermissionDenied
     form = forms.IndicatorForm(posted(request), instance=indicator)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        readers = data.pop("readers")
+        readers = form.cleaned_data.pop("readers")
         saved = submit(form, services.indicator_save, actor=request.user,
                        indicator=indicator or Indicator(), readers=readers, request=request)
         if saved:

@@ -146,3 +146,17 @@ def exception_handler(exc, context):
         body["detail"] = str(getattr(exc, "detail", response.data))
     response.data = body
     return response
+
+
+def router():
+    """A DRF router whose index needs only a signed-in user (it lists links, nothing more)."""
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.routers import APIRootView, DefaultRouter
+
+    class RootView(APIRootView):
+        permission_classes = [IsAuthenticated]
+
+    class Router(DefaultRouter):
+        APIRootView = RootView
+
+    return Router()

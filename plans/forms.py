@@ -19,8 +19,14 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            kind="business_unit", is_active=True)
+        units = Department.objects.filter(kind="business_unit", is_active=True)
+        if user is not None and not user.has_perm("plans.plan_for", None):
+            # a unit head plans for the units they head only
+            from committee.selectors import department_positions_of
+
+            units = units.filter(pk__in=[pk for pk, held in department_positions_of(user)
+                                         .items() if "head" in held])
+        self.fields["department"].queryset = units
         from plans.selectors import visible_plans
 
         parents = visible_plans(user) if user is not None else Plan.objects.none()

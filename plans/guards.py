@@ -45,6 +45,13 @@ def _complete_for_review(plan):
                 _("Action “%(title)s” lacks: %(fields)s.")
                 % {"title": action.title, "fields": ", ".join(gaps)}
             )
+    start, end = plan.period_start, plan.period_end
+    late = [g.title for g in plan.goals.all() if not start <= g.deadline <= end]
+    late += [a.title for a in actions if not start <= a.deadline <= end]
+    if late:
+        problems.setdefault("period", []).append(
+            _("Deadlines outside the plan period (%(start)s – %(end)s): %(items)s.")
+            % {"start": start, "end": end, "items": ", ".join(late)})
     for check in extra_review_checks:
         for field, messages in check(plan).items():
             problems.setdefault(field, []).extend(messages)

@@ -319,8 +319,12 @@ class Goal(PlanPart):
     def clean(self):
         super().clean()
         if self.indicator_id:
-            self.measure = self.measure or self.indicator.name_en
-            self.unit = self.unit or self.indicator.unit
+            # a goal measured by an indicator follows the indicator's unit and direction
+            self.measure = self.measure or self.indicator.code
+            self.unit = self.indicator.unit
+            self.direction = self.indicator.direction
+            if not self.indicator.is_active:
+                raise ValidationError({"indicator": _("This indicator is no longer in use.")})
         errors = {}
         if not (self.measure or "").strip() or not (self.unit or "").strip():
             errors["measure"] = _("A goal must be measurable: name its measure and unit.")
@@ -386,6 +390,10 @@ class ActionItem(PlanPart):
         from committee.models import Membership
 
         errors = {}
+        if self.department_id and not self.department.is_active:
+            errors["department"] = _("This department is no longer active.")
+        if self.person_id and not self.person.is_active:
+            errors["person"] = _("This person's account is inactive.")
         if self.person_id and self.department_id and not Membership.objects.current().filter(
             user_id=self.person_id, department_id=self.department_id
         ).exists():

@@ -103,9 +103,20 @@ def can_view_review(user, review):
     return review is not None and can_view_plan(user, review.plan)
 
 
+@rules.predicate
+def heads_department(user, department):
+    return department is not None and Position.HEAD in department_positions_of(user).get(
+        department.pk, ())
+
+
+# Who may plan for a unit (or, with no unit, for the company): the planning department plans
+# for everyone; a business unit's head plans for that unit only.
+can_plan_for = is_signed_in & (is_planning_staff | is_admin | heads_department)
+
 # Lists are open to everyone signed in and scoped by plans.selectors.visible_plans.
 rules.add_perm("plans.list_plans", is_signed_in)
 rules.add_perm("plans.steer_plan", can_steer_plan)
+rules.add_perm("plans.plan_for", can_plan_for)
 rules.add_perm("plans.cancel_plan", can_cancel_plan)
 rules.add_perm("plans.decide_plan", can_decide_plan)
 rules.add_perm("plans.review_plan", can_review)

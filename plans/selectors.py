@@ -58,7 +58,9 @@ def plan_detail(user, pk) -> Plan:
         visible_plans(user)
         .select_related("department", "author", "parent")
         .prefetch_related(
-            "competitors", "resources", "strategies", "attachments", "children",
+            "competitors", "resources", "strategies", "attachments",
+            Prefetch("children", queryset=visible_plans(user).order_by("period_start", "pk"),
+                     to_attr="visible_children"),
             Prefetch("goals", queryset=Goal.objects.select_related("indicator").order_by(
                 "deadline", "pk")),
             Prefetch("actions", queryset=ActionItem.objects.select_related(
@@ -102,15 +104,16 @@ def waiting_for(user) -> dict:
             "any": bool(reviews or votes or drafts)}
 
 
-def plan_history(plan):
-    """Every recorded change to a plan, its content and reviews, and the committee's votes and
-    decisions on it, oldest first (append-only audit events)."""
+def plan_history(plan, user):
+    """Every recorded change to a plan, its content and reviews, and — for those who may see
+    the committee's decisions — its votes and decisions, oldest first (audit events)."""
     from django.contrib.contenttypes.models import ContentType
 
     from committee.models import Decision
     from opsplan.models import AuditEvent
 
-    decision_ids = [str(pk) for pk in Decision.objects.about(plan).values_list("pk", flat=True)]
+    decision_ids = [str(pk) for pk in Decision.objects.about(plan).values_list("pk", flat=True)
+                    ] if user.has_perm("committee.view_decision") else []
     return AuditEvent.objects.filter(
         Q(subject_type=ContentType.objects.get_for_model(Plan), subject_id=str(plan.pk))
         | Q(subject_type=ContentType.objects.get_for_model(Decision),

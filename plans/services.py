@@ -153,6 +153,8 @@ def plan_create(*, actor, request=None, **data) -> Plan:
     """A new plan starts in needs analysis with its author and four empty strategies."""
     if not actor.has_perm("plans.add_plan"):
         raise PermissionDenied(_("You may not create plans."))
+    _check_planning_scope(actor, data.get("department"))
+    _check_parent(actor, data.get("parent"))
     plan = Plan(author=actor, **{k: v for k, v in data.items() if k in PLAN_FIELDS})
     _full_save(plan, actor=actor, action="plans.plan.create", request=request,
                data={"title": plan.title})
@@ -171,9 +173,25 @@ def _editable(plan: Plan, actor) -> Plan:
     return locked
 
 
+def _check_parent(actor, parent) -> None:
+    if parent is not None and not actor.has_perm("plans.view_plan", parent):
+        raise ValidationError({"parent": _("No such plan.")})
+
+
+def _check_planning_scope(actor, department) -> None:
+    if not actor.has_perm("plans.plan_for", department):
+        raise ValidationError({"department": _(
+            "You may plan only for the business unit you head." if department is not None
+            else "Only the planning department makes company plans; choose your unit.")})
+
+
 @transaction.atomic
 def plan_update(*, plan: Plan, actor, request=None, **data) -> Plan:
     locked = _editable(plan, actor)
+    if "department" in data and data["department"] != locked.department:
+        _check_planning_scope(actor, data["department"])
+    if "parent" in data and data["parent"] != locked.parent:
+        _check_parent(actor, data["parent"])
     changes = {}
     for field in PLAN_FIELDS:
         if field in data and getattr(locked, field) != data[field]:
@@ -195,6 +213,9 @@ def part_save(*, plan: Plan, part, actor, request=None, **data):
     action item, attachment) while the plan is editable."""
     locked = _editable(plan, actor)
     goals = data.pop("goals", None)
+    indicator = data.get("indicator")
+    if indicator is not None and not actor.has_perm("kpis.view_indicator", indicator):
+        raise ValidationError({"indicator": _("No such indicator.")})
     for field, value in data.items():
         setattr(part, field, value)
     part.plan = locked
@@ -247,7 +268,23 @@ def plan_submit_for_review(*, plan: Plan, actor, reviewing_departments, note: st
     if all(d.pk in author_departments for d in departments):
         raise ValidationError({"reviewing_departments": _(
             "At least one reviewing department must be other than the author's.")})
-    locked = _transition(plan, "submit_for_review", actor=actor, note=note, request=request)
+    from plans.rules import REVIEWER_POSITIONS
+
+    signers = set(Membership.objects.current().filter(
+        department__in=departments, position__in=REVIEWER_POSITIONS,
+        user__is_active=True).exclude(user=plan.author_id).values_list("department_id",
+                                                                      flat=True))
+    unsigned = [str(d) for d in departments if d.pk not in signers]
+    problems = {"reviewing_departments": [_(
+        "No one can sign a review for: %s (a head, manager or supervisor other than the "
+        "author is needed).") % ", ".join(unsigned)]} if unsigned else {}
+    try:
+        locked = _transition(plan, "submit_for_review", actor=actor, note=note,
+                             request=request)
+    except ValidationError as exc:  # report every problem at once
+        raise ValidationError({**exc.message_dict, **problems}) from exc
+    if problems:
+        raise ValidationError(problems)
     PlanRevision.objects.create(plan=locked, number=locked.revision, snapshot=_snapshot(locked),
                                 created_by=actor)
     Review.objects.bulk_create([Review(plan=locked, revision=locked.revision, department=d)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/<slug:kind>/<int:part_pk>/edit/", views.part_edit, name="part-edit"),
     path("<int:pk>/<slug:kind>/<int:part_pk>/delete/", views.part_delete, name="part-delete"),
     path("reviews/<int:review_pk>/", views.review, name="review"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
 ]

@@ -57,7 +57,8 @@ def plan_create(request):
         messages.success(request, _("Plan created. Start with the needs analysis."))
         return redirect(plan)
     return render(request, "form_page.html", {"form": form, "title": _("New plan"),
-                                              "back": "plans:list"})
+                                              "back": "plans:list"},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -81,7 +82,13 @@ def plan_detail(request, pk):
         "my_vote": next((v for v in decision.votes.all() if v.voter_id == user.pk), None)
         if decision else None,
         "tally": _tally(decision) if decision else None,
-        "history": selectors.plan_history(plan),
+        "history": selectors.plan_history(plan, user),
+        "can_see_votes": user.has_perm("committee.view_decision"),
+        "parent_visible": plan.parent is not None and user.has_perm("plans.view_plan",
+                                                                    plan.parent),
+        "readable_indicator_ids": {
+            g.indicator_id for g in plan.goals.all()
+            if g.indicator_id and user.has_perm("kpis.view_indicator", g.indicator)},
         "strategy_prompts": forms.STRATEGY_PROMPTS,
     })
 
@@ -108,7 +115,8 @@ def plan_edit(request, pk, section="general"):
         return redirect(f"{plan.get_absolute_url()}#{section}")
     title = _("Needs analysis: market environment") if section == "analysis" else _("Edit plan")
     return render(request, "form_page.html", {"form": form, "title": title,
-                                              "back_object": plan})
+                                              "back_object": plan},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -137,7 +145,7 @@ def part_edit(request, pk, kind, part_pk=None):
 def part_delete(request, pk, kind, part_pk):
     plan = _plan(request, pk)
     model = PART_MODELS.get(kind)
-    if model is None:
+    if model is None or kind == "strategy":  # the four strategies are part of every plan
         raise Http404
     part = get_object_or_404(model, pk=part_pk, plan=plan)
     _require(request, f"plans.delete_{model._meta.model_name}", part)
@@ -179,6 +187,8 @@ def transition(request, pk, name):
     form_class = TRANSITION_FORMS.get(name)
     if form_class is None:
         raise Http404
+    if not getattr(plan, name)._django_fsm.has_transition_perm(plan, plan.state, request.user):
+        raise PermissionDenied
     service = {"start_drafting": services.plan_start_drafting,
                "submit_for_review": services.plan_submit_for_review,
                "submit_to_committee": services.plan_submit_to_committee,
@@ -210,3 +220,17 @@ def review(request, review_pk):
         return redirect(review.plan)
     return render(request, "plans/review_form.html", {"form": form, "review": review},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def attachment(request, pk, attachment_pk):
+    """Download an attachment of a plan the user may see (files are never served directly)."""
+    from django.http import FileResponse
+
+    plan = _plan(request, pk)
+    item = get_object_or_404(plan.attachments.all(), pk=attachment_pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])

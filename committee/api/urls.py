@@ -1,10 +1,9 @@
-from rest_framework.routers import DefaultRouter
-
 from committee.api import views
+from opsplan.api import router as make_router
 
 app_name = "committee-api"
 
-router = DefaultRouter()
+router = make_router()
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("memberships", views.MembershipViewSet, basename="membership")

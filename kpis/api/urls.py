@@ -1,10 +1,9 @@
-from rest_framework.routers import DefaultRouter
-
 from kpis.api import views
+from opsplan.api import router as make_router
 
 app_name = "kpis-api"
 
-router = DefaultRouter()
+router = make_router()
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("measurements", views.MeasurementViewSet, basename="measurement")
 router.register("rollups", views.RollupViewSet, basename="rollup")

@@ -140,11 +140,15 @@ class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
                              "detail": _("No row was stored: fix these rows and send again."),
                              "errors": {"rows": exc.messages[:200]},
                              "rows": exc.row_errors}, status=status.HTTP_400_BAD_REQUEST)
-        except IntegrityError:
-            # the same key raced with another request: answer as that one did
-            earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+        except IntegrityError as exc:
+            # the same key (or the same new measurements) raced with another request
+            earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first() \
+                if key else None
             if earlier is None:
-                raise
+                from opsplan.errors import Conflict
+
+                raise Conflict(_("Another request stored the same measurements at the same "
+                                 "moment; send this batch again.")) from exc
             return _replay(earlier, fingerprint)
         return Response(summary, status=status.HTTP_201_CREATED)
 
@@ -200,7 +204,8 @@ class TargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         if not self.request.user.has_perm("kpis.view_indicator", indicator):
             raise ValidationError({"indicator": [_("No such indicator.")]})
         merged = {f: data.get(f, getattr(instance, f, None)) for f in (
-            "department", "grain", "period_start", "target", "red_threshold", "origin")}
+            "department", "grain", "period_start", "target", "red_threshold")}
+        merged["origin"] = data.get("origin", getattr(instance, "origin", "")) or ""
         serializer.instance = services.target_save(actor=self.request.user, indicator=indicator,
                                                    request=self.request, **merged)
 
@@ -208,7 +213,15 @@ class TargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         self._save(serializer)
 
     def perform_update(self, serializer):
-        self._save(serializer, serializer.instance)
+        """Change the numbers of this target; what it is a target for cannot change."""
+        instance = serializer.instance
+        data = serializer.validated_data
+        fixed = [f for f in ("indicator", "department", "grain", "period_start")
+                 if f in data and data[f] != getattr(instance, f)]
+        if fixed:
+            raise ValidationError({f: [_("A target's %s cannot change: set a new target "
+                                         "instead.") % f] for f in fixed})
+        self._save(serializer, instance)
 
 
 class SignalViewSet(viewsets.ReadOnlyModelViewSet):

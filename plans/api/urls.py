@@ -1,10 +1,9 @@
-from rest_framework.routers import DefaultRouter
-
+from opsplan.api import router as make_router
 from plans.api import views
 
 app_name = "plans-api"
 
-router = DefaultRouter()
+router = make_router()
 router.register("goals", views.GoalViewSet, basename="goal")
 router.register("competitors", views.CompetitorViewSet, basename="competitor")
 router.register("resources", views.ResourceViewSet, basename="resource")

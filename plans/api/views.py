@@ -93,7 +93,7 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         """Every change to the plan, its content, reviews and state, and every vote and
         decision of the committee on it, oldest first."""
         plan = self.get_object()
-        events = selectors.plan_history(plan)
+        events = selectors.plan_history(plan, request.user)
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
 

@@ -119,3 +119,15 @@ def test_incremental_recompute_leaves_other_years_alone(indicator_factory, plann
     week = Rollup.objects.get(grain=Grain.WEEK, period_start=dt.date(2025, 12, 29))
     assert week.value == Decimal(7)  # the week across new year holds both days
     assert Rollup.objects.get(grain=Grain.YEAR, period_start=dt.date(2026, 1, 1)).value == 4
+
+
+@pytest.mark.django_db
+def test_average_of_whole_numbers_is_not_truncated(indicator_factory, planning_department,
+                                                   author):
+    indicator = indicator_factory(Aggregation.AVERAGE)
+    for day, value in [(dt.date(2026, 3, 2), 1), (dt.date(2026, 3, 3), 2)]:
+        Measurement.objects.create(indicator=indicator, department=planning_department,
+                                   period_start=day, value=value, recorded_by=author)
+    rollups.compute()
+    assert {r.grain: r.value for r in Rollup.objects.filter(indicator=indicator)} == {
+        grain: Decimal("1.5") for grain in Grain}

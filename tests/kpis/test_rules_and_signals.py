@@ -165,3 +165,18 @@ def test_approved_plan_goal_becomes_a_target(author, planning_department):
     assert (target.grain, target.period_start, target.target, target.red_threshold) == (
         "year", plan.period_start, Decimal(120), Decimal(100))
     assert target.department == planning_department
+
+
+def test_goal_follows_its_indicators_direction_so_approval_cannot_fail(author):
+    from tests.plans import builders
+
+    plan = builders.new_plan(author)
+    cost = Indicator.objects.get(code="cost")  # lower is better
+    goal = builders.add_goal(plan, author, indicator=cost, baseline=Decimal(120),
+                             target=Decimal(100), direction="higher")
+    assert (goal.direction, goal.unit) == ("lower", cost.unit)
+    from plans.services import _goals_become_targets
+
+    _goals_become_targets(plan, actor=author)
+    target = Target.objects.get(indicator=cost)
+    assert (target.target, target.red_threshold) == (Decimal(100), Decimal(120))

@@ -46,7 +46,7 @@ def test_form_errors_name_the_field(client, author):
     client.force_login(author)
     response = client.post(reverse("plans:create"), {
         "title": "", "level": "unit", "period_kind": "annual", "period_start": "2027-01-01"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert {"title"} <= set(response.context["form"].errors)
     assert not Plan.objects.exists()
 
