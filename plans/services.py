@@ -181,8 +181,8 @@ def _check_parent(actor, parent) -> None:
 def _check_planning_scope(actor, department) -> None:
     if not actor.has_perm("plans.plan_for", department):
         raise ValidationError({"department": _(
-            "You may plan only for the business unit you head." if department is not None
-            else "Only the planning department makes company plans; choose your unit.")})
+            "You may plan only for the business unit you head.") if department is not None
+            else _("Only the planning department makes company plans; choose your unit.")})
 
 
 @transaction.atomic
