@@ -276,6 +276,8 @@ class Decision(RulesModelMixin, models.Model, metaclass=RulesModelBase):
                  (VoteChoice.REJECT, VoteChoice.REJECT.label)],
     )
     summary = models.TextField(_("reasons"), blank=True)
+    eligible_at_close = models.PositiveIntegerField(
+        _("eligible members when closed"), null=True, blank=True, editable=False)
 
     objects = DecisionQuerySet.as_manager()
 

@@ -176,8 +176,6 @@ def eligible_voter_ids(decision, seated=None) -> set[int]:
     if seated is None:
         seated = set(CommitteeSeat.objects.current().filter(committee=decision.committee_id)
                      .values_list("user_id", flat=True))
-    if not decision.is_open:  # who voted was seated then, even if they have left since
-        seated = set(seated) | {v.voter_id for v in decision.votes.all()}
     return set(seated) - excluded
 
 
@@ -186,8 +184,15 @@ def decision_tally(decision, seated=None):
     member ids, when the caller has them already (lists)."""
     from committee.voting import Tally
 
-    eligible = eligible_voter_ids(decision, seated)
     counts = {"approve": 0, "reject": 0, "abstain": 0}
+    if not decision.is_open and decision.eligible_at_close is not None:
+        # as it stood when it closed, whoever has joined or left the committee since
+        excluded = {u.pk for u in decision.excluded_voters.all()}
+        for vote in decision.votes.all():
+            if vote.voter_id not in excluded:
+                counts[vote.choice] += 1
+        return Tally(eligible=decision.eligible_at_close, **counts)
+    eligible = eligible_voter_ids(decision, seated)
     for vote in decision.votes.all():
         if vote.voter_id in eligible:
             counts[vote.choice] += 1
@@ -206,6 +211,7 @@ def _lock_open_decision(decision):
 def _close(decision, *, state, actor, request=None, casting="", summary=""):
     from committee.signals import decision_closed
 
+    decision.eligible_at_close = decision_tally(decision).eligible
     decision.state = state
     decision.closed_at = timezone.now()
     decision.closed_by = actor

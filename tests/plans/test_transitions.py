@@ -367,3 +367,19 @@ def test_state_cannot_be_assigned_directly(author):
     plan = builders.new_plan(author)
     with pytest.raises(AttributeError):
         plan.state = PlanState.EXECUTION
+
+
+def test_a_closed_decisions_tally_stays_as_it_was(plan_at_committee, chair, committee_member,
+                                                  committee):
+    from committee.services import decision_tally
+    from tests.factories import SeatFactory, UserFactory
+
+    decision = plan_at_committee.current_decision()
+    for member in (chair, committee_member):
+        committee_services.decision_vote(decision=decision, voter=member, choice="approve")
+    decision.refresh_from_db()
+    before = decision_tally(decision)
+    SeatFactory(committee=committee, user=UserFactory(username="newcomer"))
+    committee_member.committee_seats.update(ended_on=plan_at_committee.period_start)
+    decision.refresh_from_db()
+    assert decision_tally(decision) == before == type(before)(2, approve=2)
