@@ -42,5 +42,11 @@ def action_label(value):
     if len(parts) == 3 and parts[0] == "plans":
         verb = {"create": _("added"), "update": _("changed"), "delete": _("removed")}.get(
             parts[2], parts[2])
-        return f"{verb}: {parts[1]}"
+        from django.apps import apps
+
+        try:
+            noun = apps.get_model("plans", parts[1])._meta.verbose_name
+        except LookupError:
+            noun = parts[1]
+        return f"{verb}: {noun}"
     return value
