@@ -116,9 +116,10 @@ def store_rows(*, actor, rows: list[CleanRow], reason: str = "", request=None) -
         touched = sorted({(r.indicator_id, r.department_id) for r in rows})
         if new or changed:
             from kpis.tasks import rollup_incremental
+            from opsplan.outbox import enqueue
 
-            transaction.on_commit(lambda: rollup_incremental.delay(
-                [list(p) for p in touched], low.isoformat(), high.isoformat()))
+            enqueue(rollup_incremental, [list(p) for p in touched], low.isoformat(),
+                    high.isoformat())
     return summary
 
 

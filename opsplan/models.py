@@ -92,3 +92,24 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class OutboxTask(models.Model):
+    """A task that could not reach the broker when it was sent. Kept here, with the data that
+    caused it already committed, and sent again by ``opsplan.flush_outbox`` (every minute)
+    or by the next send that reaches the broker."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.task_name

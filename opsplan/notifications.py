@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 
 from opsplan.models import Notification
@@ -32,7 +31,8 @@ def notify(recipients: Iterable, message: Callable[[], str] | str, url: str = ""
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.pk is not None]
     if ids:
+        from opsplan.outbox import enqueue
         from opsplan.tasks import email_notifications
 
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+        enqueue(email_notifications, ids)
     return created

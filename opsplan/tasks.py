@@ -51,3 +51,11 @@ def email_notifications(ids: list[int]) -> int:
                 )
                 sent += 1
     return sent
+
+
+@shared_task(name="opsplan.flush_outbox", acks_late=True)
+def flush_outbox() -> int:
+    """Send the tasks kept while the broker was down (every minute by beat)."""
+    from opsplan.outbox import flush
+
+    return flush()

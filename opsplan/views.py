@@ -23,7 +23,12 @@ def healthz(request):
     ok = database["ok"] and broker["ok"]
     body = {"status": "ok" if ok else "unavailable", "database": database, "broker": broker}
     if database["ok"]:
+        from opsplan.outbox import pending
+
         body["beat"] = beat_heartbeat()
+        body["outbox"] = {"pending": pending()}
+        if not broker["ok"]:
+            body["status"] = "degraded"  # pages and reads work; queued work waits in the outbox
     return JsonResponse(body, status=200 if ok else 503)
 
 
