@@ -297,7 +297,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "opsplan.beat:SingleBeatScheduler"  # one active beat, see opsplan/beat.py
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- logging --------------------------------------------------------------------------------
