@@ -38,3 +38,4 @@ urlpatterns = [
 # that checks who may read them (plans:attachment).
 
 handler403 = "opsplan.views.permission_denied"
+handler404 = "opsplan.views.page_not_found"

@@ -100,3 +100,13 @@ def permission_denied(request, exception=None):
 
     record_denied(request, interface="web")
     return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """404: the API answers in its one error shape, pages with the 404 page."""
+    if request.path.startswith("/api/"):
+        from django.utils.translation import gettext
+
+        return JsonResponse({"status": 404, "code": "not_found",
+                             "detail": gettext("Not found.")}, status=404)
+    return render(request, "404.html", status=404)

@@ -56,3 +56,10 @@ def test_bad_filter_value_is_a_400_naming_the_field(api, outsider):
 def test_api_root_links_every_section(api, outsider):
     body = api.as_(outsider).get("/api/v1/").json()
     assert {"committee", "schema", "docs"} <= set(body)
+
+
+def test_unknown_api_path_is_a_json_404(api, outsider):
+    response = api.as_(outsider).get("/api/v1/plans/%C2%84/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
