@@ -12,7 +12,9 @@ class AutoSchema(SpectacularAutoSchema):
         responses = super()._get_response_bodies(direction)
         codes = ["401", "403", "429"]
         if self.method in ("POST", "PUT", "PATCH"):
-            codes += ["400", "409"]
+            codes += ["400", "409", "415"]
+        if self.method == "DELETE":
+            codes.append("409")  # e.g. a part of a plan whose content is frozen
         if "{" in self.path or self.method in ("PUT", "PATCH", "DELETE"):
             codes.append("404")
         if self.method == "GET" and self._is_list_view():

@@ -39,3 +39,4 @@ urlpatterns = [
 
 handler403 = "opsplan.views.permission_denied"
 handler404 = "opsplan.views.page_not_found"
+handler500 = "opsplan.views.server_error"

@@ -110,3 +110,13 @@ def page_not_found(request, exception=None):
         return JsonResponse({"status": 404, "code": "not_found",
                              "detail": gettext("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """500: the API answers in its one error shape (a 500 is a bug; it is logged)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"status": 500, "code": "server_error",
+                             "detail": "Internal error; it has been logged."}, status=500)
+    from django.views.defaults import server_error as html_server_error
+
+    return html_server_error(request)

@@ -80,6 +80,9 @@ class VoteSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     votes = VoteSerializer(many=True, read_only=True)
+    casting_vote = serializers.ChoiceField(
+        choices=[VoteChoice.APPROVE, VoteChoice.REJECT], allow_blank=True, read_only=True,
+        help_text=_("Empty unless the chair settled a tie."))
     subject_type = serializers.SerializerMethodField()
     tally = serializers.SerializerMethodField()
 

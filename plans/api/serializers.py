@@ -90,6 +90,9 @@ class ActionItemSerializer(PartSerializer):
 
 
 class ReviewSerializer(serializers.ModelSerializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices, allow_blank=True, read_only=True,
+                                      help_text=_("Empty until the review is submitted."))
+
     class Meta:
         model = Review
         fields = ["id", "plan", "revision", "department", "state", "reviewer", "feasibility",

@@ -1,10 +1,10 @@
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from plans import selectors, services
@@ -57,7 +57,7 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                                                    **serializer.validated_data)
 
     @extend_schema(responses=s.TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
         """The transitions you may start now, whether each is ready and what is missing."""
         plan = self.get_object()
@@ -88,7 +88,7 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         return Response(s.PlanSerializer(plan).data)
 
     @extend_schema(responses=s.HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         """Every change to the plan, its content, reviews and state, and every vote and
         decision of the committee on it, oldest first."""
@@ -167,6 +167,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.ReviewSerializer
     filterset_fields = ["plan", "department", "state", "revision"]
+    lookup_value_regex = r"\d+"
     permission_map = {"list": "plans.list_plans", "submit": "plans.view_review"}
 
     def get_queryset(self):
