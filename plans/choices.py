@@ -30,9 +30,6 @@ TERMINAL_STATES = (PlanState.COMPLETED, PlanState.CANCELLED)
 NON_TERMINAL_STATES = tuple(s for s in PlanState if s not in TERMINAL_STATES)
 
 
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("Higher is better")
-    LOWER = "lower", _("Lower is better")
 
 
 class StrategyKind(models.TextChoices):

@@ -19,12 +19,12 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from committee.models import Department
+from kpis.choices import Direction  # goals share the indicators' notion of direction
 from plans import guards
 from plans import rules as r
 from plans.choices import (
     NON_TERMINAL_STATES,
     AttachmentSection,
-    Direction,
     PeriodKind,
     PlanLevel,
     PlanState,
