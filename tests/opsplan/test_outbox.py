@@ -18,6 +18,8 @@ def broker_down(use_broker, settings):
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     use_broker(UNREACHABLE_BROKER, {"visibility_timeout": 3600})
+    app._pool = None  # connections pooled for the real broker would still get through
+    app.amqp._producer_pool = None
     yield
     app._pool = None  # later tests must not reuse connections made for these brokers
     app.amqp._producer_pool = None
