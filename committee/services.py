@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.models import Committee, CommitteeSeat, Department, Membership
-from opsplan.audit import record
+from opsplan.audit import record, save_audited
 from opsplan.errors import Conflict
 
 DEPARTMENT_FIELDS = ("code", "name", "kind", "description", "is_active")
@@ -19,15 +19,7 @@ PERSON_FIELDS = ("username", "display_name", "first_name", "last_name", "email",
 
 
 def _save(obj, *, actor, action, changes=None, request=None):
-    """full_clean (constraints included) + save + audit, in the caller's transaction."""
-    obj.full_clean()
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:  # a race past full_clean's checks
-        raise ValidationError(_("This conflicts with an existing record.")) from exc
-    record(actor=actor, action=action, subject=obj, data=changes or {}, request=request)
-    return obj
+    return save_audited(obj, actor=actor, action=action, data=changes, request=request)
 
 
 def _changes(obj, data: dict, fields) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from kpis.models import (
     Target,
     band_for,
 )
-from opsplan.audit import record
+from opsplan.audit import record, save_audited
 
 INDICATOR_FIELDS = ("code", "name_en", "name_zh", "definition", "formula", "unit", "kind",
                     "direction", "aggregation", "owner_department", "collector", "frequency",
@@ -35,17 +35,6 @@ class RowErrors(ValidationError):
         self.row_errors = [e.as_dict() for e in errors]
         super().__init__({"rows": [_("Row %(row)s, %(column)s: %(reason)s") % e
                                    for e in self.row_errors[:200]]})
-
-
-def _save(obj, *, actor, action, data=None, request=None):
-    obj.full_clean()
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ValidationError(_("This conflicts with an existing record.")) from exc
-    record(actor=actor, action=action, subject=obj, data=data or {}, request=request)
-    return obj
 
 
 @transaction.atomic
@@ -62,7 +51,7 @@ def indicator_save(*, actor, indicator: Indicator | None = None, readers=None, r
             changes[name] = str(data[name])
             setattr(indicator, name, data[name])
     created = indicator.pk is None
-    _save(indicator, actor=actor, request=request, data=changes,
+    save_audited(indicator, actor=actor, request=request, data=changes,
           action=f"kpis.indicator.{'create' if created else 'update'}")
     if readers is not None:
         indicator.readers.set(readers)
@@ -171,7 +160,7 @@ def target_upsert(*, actor, indicator, department, grain, period_start, target, 
         indicator=indicator, department=department, grain=grain, period_start=start)
     obj.target, obj.red_threshold, obj.origin, obj.set_by = (target, red_threshold, origin,
                                                             actor)
-    _save(obj, actor=actor, action="kpis.target.save", request=request,
+    save_audited(obj, actor=actor, action="kpis.target.save", request=request,
           data={"target": str(target), "red_threshold": str(red_threshold)})
     evaluate_signals(pairs=[(indicator.pk, department.pk)])
     return obj

@@ -54,3 +54,23 @@ def record_denied(request, *, interface: str) -> None:
            actor_label="" if user is not None and user.is_authenticated else "anonymous",
            data={"method": request.method, "path": request.get_full_path()[:500],
                  "interface": interface})
+
+
+def save_audited(obj, *, actor, action: str, data=None, request=None, subject=None):
+    """The one way services write a record: validate (constraints included; FSM state fields,
+    which only transitions may set, excluded), save, and append the audit event — inside the
+    caller's transaction. A race past the checks becomes a ValidationError, never a 500."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+    from django.utils.translation import gettext as _
+    from django_fsm import FSMFieldMixin
+
+    obj.full_clean(exclude=[f.name for f in obj._meta.fields if isinstance(f, FSMFieldMixin)])
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("This conflicts with an existing record.")) from exc
+    record(actor=actor, action=action, subject=subject or obj, data=data or {},
+           request=request)
+    return obj

@@ -6,15 +6,14 @@ nothing else calls a transition."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import FSMField
 
 from committee.choices import DecisionKind, Position
 from committee.models import CommitteeSeat, Membership
-from opsplan.audit import record
+from opsplan.audit import record, save_audited
 from opsplan.errors import Conflict
 from opsplan.notifications import notify
 from plans.choices import PlanState, ReviewState, StrategyKind, Verdict
@@ -136,16 +135,6 @@ def _snapshot(plan: Plan) -> dict:
 
 # --- content ---------------------------------------------------------------------------------
 
-def _full_save(obj, *, actor, action, data=None, request=None, subject=None):
-    # FSM fields are protected (only transitions set them), so full_clean must not touch them
-    obj.full_clean(exclude=[f.name for f in obj._meta.fields if isinstance(f, FSMField)])
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ValidationError(_("This conflicts with an existing entry.")) from exc
-    record(actor=actor, action=action, subject=subject or obj, data=data or {}, request=request)
-    return obj
 
 
 @transaction.atomic
@@ -156,7 +145,7 @@ def plan_create(*, actor, request=None, **data) -> Plan:
     _check_planning_scope(actor, data.get("department"))
     _check_parent(actor, data.get("parent"))
     plan = Plan(author=actor, **{k: v for k, v in data.items() if k in PLAN_FIELDS})
-    _full_save(plan, actor=actor, action="plans.plan.create", request=request,
+    save_audited(plan, actor=actor, action="plans.plan.create", request=request,
                data={"title": plan.title})
     Strategy.objects.bulk_create([Strategy(plan=plan, kind=k) for k in StrategyKind.values])
     return plan
@@ -198,7 +187,7 @@ def plan_update(*, plan: Plan, actor, request=None, **data) -> Plan:
             changes[field] = str(data[field])
             setattr(locked, field, data[field])
     if changes:
-        _full_save(locked, actor=actor, action="plans.plan.update", data=changes,
+        save_audited(locked, actor=actor, action="plans.plan.update", data=changes,
                    request=request)
     return locked
 
@@ -223,7 +212,7 @@ def part_save(*, plan: Plan, part, actor, request=None, **data):
         part.uploaded_by = actor
     created = part.pk is None
     kind = part._meta.model_name
-    _full_save(part, actor=actor, subject=locked, request=request,
+    save_audited(part, actor=actor, subject=locked, request=request,
                action=f"plans.{kind}.{'create' if created else 'update'}",
                data={"id": None if created else part.pk, "title": str(part)})
     if goals is not None:
@@ -329,7 +318,7 @@ def review_submit(*, review: Review, actor, verdict: str, request=None, **opinio
     review.reviewer = actor
     review.state = ReviewState.DONE
     review.submitted_at = timezone.now()
-    _full_save(review, actor=actor, subject=plan, request=request, action="plans.review.submit",
+    save_audited(review, actor=actor, subject=plan, request=request, action="plans.review.submit",
                data={"department": review.department_id, "verdict": verdict,
                      "revision": review.revision})
     if verdict == Verdict.REQUEST_CHANGES:
