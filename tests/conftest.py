@@ -19,6 +19,7 @@ from tests.factories import (
     SeatFactory,
     UserFactory,
 )
+from tests.services import celery_client, celery_processes  # noqa: F401 (fixtures)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # test itself are still synchronous and safe.
