@@ -9,6 +9,7 @@ and takes over when the holder stops.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import socket
 import uuid
@@ -17,6 +18,9 @@ from pathlib import Path
 from django_celery_beat.schedulers import DatabaseScheduler
 
 LOCK_KEY = "opsplan:beat-lock"
+logger = logging.getLogger(__name__)
+# Scheduled work that is sent again on the next tick anyway: never kept in the outbox.
+NOT_KEPT = {"opsplan.flush_outbox", "opsplan.heartbeat"}
 
 
 class RedisLock:
@@ -38,9 +42,12 @@ class RedisLock:
         return False
 
     def release(self) -> None:
-        holder = self.client.get(LOCK_KEY)
-        if holder is not None and holder.decode() == self.token:
-            self.client.delete(LOCK_KEY)
+        try:
+            holder = self.client.get(LOCK_KEY)
+            if holder is not None and holder.decode() == self.token:
+                self.client.delete(LOCK_KEY)
+        except Exception:  # unreachable: the lock expires by itself
+            logger.warning("beat lock not released (Redis unreachable); it expires by itself")
 
 
 class FileLock:
@@ -81,9 +88,30 @@ class SingleBeatScheduler(DatabaseScheduler):
         super().__init__(*args, **kwargs)
 
     def tick(self, *args, **kwargs):
-        if not self._lock.acquire():
+        try:
+            held = self._lock.acquire()
+        except Exception as exc:  # Redis unreachable: keep running, try again shortly
+            logger.warning("beat lock unreachable (%s); retrying", exc)
+            return min(self.max_interval, 5)
+        if not held:
             return min(self.max_interval, 5)  # another beat is active: wait, then try again
         return super().tick(*args, **kwargs)
+
+    def apply_async(self, entry, producer=None, advance=True, **kwargs):
+        """Send a due entry; when the broker cannot take it, keep it in the outbox (sent by
+        the next flush once the broker is back) instead of losing this run."""
+        try:
+            return super().apply_async(entry, producer, advance, **kwargs)
+        except Exception as exc:
+            if entry.task in NOT_KEPT:
+                raise
+            from opsplan.models import OutboxTask
+
+            OutboxTask.objects.create(task_name=entry.task, args=list(entry.args or []),
+                                      kwargs=dict(entry.kwargs or {}), attempts=1,
+                                      last_error=f"beat: {exc.__class__.__name__}")
+            logger.warning("broker unreachable, scheduled %s kept in the outbox", entry.task)
+            return None
 
     def close(self):
         try:

@@ -17,9 +17,26 @@ RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                 "interval_max": 0.5}
 
 
+def _broker_reachable(app) -> bool:
+    """A quick connect to the broker first: sending to a dead Redis would otherwise also wait
+    for the result backend's long reconnection policy before failing."""
+    if str(app.conf.broker_url).startswith("filesystem://"):
+        return True
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.1,
+                                   timeout=1)
+    except Exception:
+        return False
+    return True
+
+
 def _send(task_name: str, args, kwargs) -> bool:
     from opsplan.celery import app
 
+    if not _broker_reachable(app):
+        logger.warning("broker unreachable, task %s kept in the outbox", task_name)
+        return False
     try:
         app.send_task(task_name, args=args, kwargs=kwargs, retry=True,
                       retry_policy=RETRY_POLICY)

@@ -22,14 +22,17 @@ def owns_task(request, task_id: str) -> bool:
 
 def task_state(task_id: str) -> dict:
     result = AsyncResult(task_id)
-    state = result.state
-    info = result.info if isinstance(result.info, dict) else {}
+    try:
+        state = result.state
+        info = result.info if isinstance(result.info, dict) else {}
+    except Exception:  # the result backend is unreachable: keep polling, the work goes on
+        state, info = "PENDING", {}
     done, total = info.get("done"), info.get("total")
     percent = int(100 * done / total) if done is not None and total else None
     return {"state": state, "done": done, "total": total, "percent": percent,
             "finished": state in ("SUCCESS", "FAILURE", "REVOKED"),
             "failed": state in ("FAILURE", "REVOKED"),
-            "result": result.result if state == "SUCCESS" else None}
+            "result": info if state == "SUCCESS" else None}
 
 
 @login_required

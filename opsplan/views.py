@@ -17,7 +17,8 @@ from opsplan.health import beat_heartbeat, check_broker, check_database
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker reachability as JSON: 200 when both answer, 503 otherwise."""
+    """Database and broker reachability as JSON: "ok" when both answer, "degraded" (still 200)
+    when only the broker is down, "unavailable" (503) when the database is."""
     database = check_database()
     broker = check_broker()
     ok = database["ok"] and broker["ok"]
@@ -29,7 +30,9 @@ def healthz(request):
         body["outbox"] = {"pending": pending()}
         if not broker["ok"]:
             body["status"] = "degraded"  # pages and reads work; queued work waits in the outbox
-    return JsonResponse(body, status=200 if ok else 503)
+    # degraded (broker down) still answers 200: pages and reads are served, queued work waits
+    # in the outbox; only a lost database takes the node out of the load balancer
+    return JsonResponse(body, status=200 if database["ok"] else 503)
 
 
 @require_POST

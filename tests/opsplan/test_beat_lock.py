@@ -48,3 +48,44 @@ def test_scheduler_without_the_lock_sends_nothing(monkeypatch, tmp_path, setting
     holder.release()
     scheduler.tick()
     assert sent == [1]
+
+
+# --- a scheduled run while the broker is down is kept, not lost ---------------------------------
+
+class _Entry:
+    def __init__(self, task):
+        self.task, self.args, self.kwargs = task, [3], {"since": "2026-01-01"}
+
+
+def _refusing_broker(monkeypatch):
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    def refuse(self, entry, producer=None, advance=True, **kwargs):
+        raise ConnectionRefusedError("broker down")
+    monkeypatch.setattr(DatabaseScheduler, "apply_async", refuse)
+
+
+@pytest.mark.django_db
+def test_a_scheduled_run_the_broker_refuses_waits_in_the_outbox(monkeypatch):
+    from opsplan.beat import SingleBeatScheduler
+    from opsplan.models import OutboxTask
+
+    _refusing_broker(monkeypatch)
+    scheduler = object.__new__(SingleBeatScheduler)
+    assert scheduler.apply_async(_Entry("kpis.remind_stale")) is None
+    kept = OutboxTask.objects.get()
+    assert (kept.task_name, kept.args, kept.kwargs) == ("kpis.remind_stale", [3],
+                                                        {"since": "2026-01-01"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("task", ["opsplan.flush_outbox", "opsplan.heartbeat"])
+def test_runs_that_repeat_by_themselves_are_not_kept(monkeypatch, task):
+    from opsplan.beat import SingleBeatScheduler
+    from opsplan.models import OutboxTask
+
+    _refusing_broker(monkeypatch)
+    scheduler = object.__new__(SingleBeatScheduler)
+    with pytest.raises(ConnectionRefusedError):
+        scheduler.apply_async(_Entry(task))
+    assert not OutboxTask.objects.exists()
