@@ -70,7 +70,9 @@ def store_rows(*, actor, rows: list[CleanRow], reason: str = "", request=None) -
         high = max(r.period_start for r in rows)
         existing = {
             (m.indicator_id, m.department_id, m.period_start): m
-            for m in Measurement.objects.select_for_update().filter(
+            # lock only the measurement rows (no joins from the default ordering, which would
+            # lock departments and indicators too), in one order so that batches cannot deadlock
+            for m in Measurement.objects.select_for_update(of=("self",)).order_by("pk").filter(
                 indicator_id__in={p[0] for p in pairs},
                 department_id__in={p[1] for p in pairs},
                 period_start__range=(low, high),

@@ -11,7 +11,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 
-from opsplan.errors import Conflict
+from opsplan.errors import Conflict, as_contention
 
 
 class ConflictError(exceptions.APIException):
@@ -120,6 +120,8 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, Conflict):
         exc = ConflictError(str(exc.message))
+    elif (contention := as_contention(exc)) is not None:
+        exc = ConflictError(str(contention.message))
     elif isinstance(exc, TransitionNotAllowed | ConcurrentTransition):
         exc = ConflictError()
     elif isinstance(exc, Http404):

@@ -33,8 +33,9 @@ class ConflictMiddleware:
     def process_exception(self, request, exception):
         from django.shortcuts import render
 
-        from opsplan.errors import Conflict
+        from opsplan.errors import Conflict, as_contention
 
+        exception = as_contention(exception) or exception
         if isinstance(exception, Conflict):
             from django.utils.http import url_has_allowed_host_and_scheme
 
