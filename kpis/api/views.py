@@ -128,29 +128,38 @@ class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
             earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first()
             if earlier is not None:
                 return _replay(earlier, fingerprint)
-        try:
-            with transaction.atomic():
-                summary = services.ingest(actor=request.user, rows=rows, request=request)
-                if key:
-                    IdempotencyKey.objects.create(user=request.user, key=key,
-                                                  fingerprint=fingerprint, status_code=201,
-                                                  response=summary)
-        except services.RowErrors as exc:
-            return Response({"status": 400, "code": "invalid",
-                             "detail": _("No row was stored: fix these rows and send again."),
-                             "errors": {"rows": exc.messages[:200]},
-                             "rows": exc.row_errors}, status=status.HTTP_400_BAD_REQUEST)
-        except IntegrityError as exc:
-            # the same key (or the same new measurements) raced with another request
-            earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first() \
-                if key else None
-            if earlier is None:
-                from opsplan.errors import Conflict
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    summary = services.ingest(actor=request.user, rows=rows, request=request)
+                    if key:
+                        IdempotencyKey.objects.create(user=request.user, key=key,
+                                                      fingerprint=fingerprint, status_code=201,
+                                                      response=summary)
+                break
+            except services.RowErrors as exc:
+                return Response({"status": 400, "code": "invalid",
+                                 "detail": _("No row was stored: fix these rows and send "
+                                             "again."),
+                                 "errors": {"rows": exc.messages[:200]},
+                                 "rows": exc.row_errors}, status=status.HTTP_400_BAD_REQUEST)
+            except IntegrityError as exc:
+                # the same key, or new measurements with the same natural keys, were stored
+                # by another request at the same moment: replay that answer, or store again
+                # (now the rows exist, this batch updates them)
+                earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first() \
+                    if key else None
+                if earlier is not None:
+                    return _replay(earlier, fingerprint)
+                if attempt == STORE_ATTEMPTS:
+                    from opsplan.errors import Conflict
 
-                raise Conflict(_("Another request stored the same measurements at the same "
-                                 "moment; send this batch again.")) from exc
-            return _replay(earlier, fingerprint)
+                    raise Conflict(_("Another request stored the same measurements at the "
+                                     "same moment; send this batch again.")) from exc
         return Response(summary, status=status.HTTP_201_CREATED)
+
+
+STORE_ATTEMPTS = 3  # a batch that lost a race to identical new rows is stored again
 
 
 def _replay(earlier, fingerprint):

@@ -57,3 +57,26 @@ def test_one_batch_sent_at_once_with_one_key_is_stored_once(author, planning_dep
         assert IdempotencyKey.objects.filter(key=key).count() == 1
         assert AuditEvent.objects.filter(
             action="kpis.measurements.store").count() == audits_before + 1
+
+
+def test_the_same_new_rows_sent_at_once_without_a_key_are_all_stored_once(author,
+                                                                          planning_department):
+    """Integrations racing on the same new measurements (no Idempotency-Key) all get a 201:
+    one creates the rows, the others, retried by the server after losing the race, find
+    them unchanged; nothing is stored twice and nobody has to send again."""
+    indicator = Indicator.objects.create(
+        code="race-nokey", name_en="Race", name_zh="竞争", unit="x", frequency=Frequency.MONTHLY,
+        aggregation=Aggregation.SUM, owner_department=planning_department)
+    for round_no in range(ROUNDS // 4):
+        period = dt.date(2017 + round_no // 12, round_no % 12 + 1, 1)
+        body = {"rows": [{"indicator": indicator.code, "department": planning_department.code,
+                          "period": period.isoformat(), "value": "7"}]}
+        field = racers(author)
+        outcomes = race(*(_post(person, "", body) for person in field))
+        responses = [response for kind, response in outcomes if kind == "ok"]
+        assert len(responses) == len(field), outcomes
+        assert sorted(r.status_code for r in responses) == [201] * len(field), [
+            r.content for r in responses]
+        summaries = sorted((r.json()["created"], r.json()["unchanged"]) for r in responses)
+        assert summaries == [(0, 1)] * (len(field) - 1) + [(1, 0)]
+        assert Measurement.objects.filter(indicator=indicator, period_start=period).count() == 1
