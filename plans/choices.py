@@ -25,7 +25,10 @@ class PlanState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-EDITABLE_STATES = (PlanState.NEEDS_ANALYSIS, PlanState.DRAFTING)
+# An adjustment edits a new draft revision of an approved plan (§3.5).
+EDITABLE_STATES = (PlanState.NEEDS_ANALYSIS, PlanState.DRAFTING, PlanState.ADJUSTMENT)
+# Approved and running: action progress, weekly reports and deviations are recorded.
+RUNNING_STATES = (PlanState.EXECUTION, PlanState.MONITORING, PlanState.ADJUSTMENT)
 TERMINAL_STATES = (PlanState.COMPLETED, PlanState.CANCELLED)
 NON_TERMINAL_STATES = tuple(s for s in PlanState if s not in TERMINAL_STATES)
 
@@ -72,3 +75,69 @@ class AttachmentSection(models.TextChoices):
     COMPETITORS = "competitors", _("Competitors")
     INTERNAL = "internal", _("Internal analysis")
     OTHER = "other", _("Other")
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+
+
+class Quality(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+
+
+class AckState(models.TextChoices):
+    PENDING = "pending", _("Awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class DeviationSource(models.TextChoices):
+    KPI_SIGNAL = "kpi_signal", _("Red KPI signal")
+    OVERDUE_ACTION = "overdue_action", _("Overdue critical action")
+    REPORTED = "reported", _("Reported by a user")
+
+
+class CauseCategory(models.TextChoices):
+    MARKET_CHANGE = "market_change", _("Market change")
+    COMPETITOR_MOVE = "competitor_move", _("Competitor move")
+    WEAK_EXECUTION = "weak_execution", _("Weak execution")
+    PLAN_FLAW = "plan_flaw", _("Flaw in the plan")
+    OTHER = "other", _("Other")
+
+
+class DeviationState(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_ADJUSTMENT = "in_adjustment", _("Answered by an adjustment")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_DEVIATION_STATES = (DeviationState.OPEN, DeviationState.IN_ADJUSTMENT)
+
+
+class AdjustmentKind(models.TextChoices):
+    STRATEGY = "strategy_change", _("Strategy change")
+    ACTION_PLAN = "action_plan_change", _("Action-plan change")
+    RESOURCES = "resource_reallocation", _("Resource reallocation")
+
+
+class AdjustmentState(models.TextChoices):
+    OPEN = "open", _("In progress")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class GoalResult(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly", _("Partly achieved")
+    MISSED = "missed", _("Missed")
+
+
+class DataSource(models.TextChoices):
+    DATA_ANALYSIS = "data_analysis", _("Data analysis")
+    ONSITE_CHECK = "onsite_check", _("On-site check")
+    CUSTOMER_FEEDBACK = "customer_feedback", _("Customer feedback")

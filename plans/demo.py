@@ -193,5 +193,172 @@ def seed(ctx):
         services.plan_cancel(plan=plan, actor=manager,
                              reason="Superseded by the annual operating plan.")
 
+    _running_demo(manager)
+
     ctx.counts["plans"] = Plan.objects.count()
     ctx.counts["plans_in_execution"] = Plan.objects.filter(state=PlanState.EXECUTION).count()
+
+
+# --- Plans II: execution, weekly progress, monitoring, deviations, adjustment, cascades --------
+
+VOTERS = ("chair", "planning.manager", "product.head", "finance.head", "sales.head")
+
+
+def _approve(plan, author, reviewers=("sales", "finance")):
+    """Through internal review and the committee's vote, as people would."""
+    from committee.services import decision_vote
+
+    plan = services.plan_submit_for_review(plan=plan, actor=author,
+                                           reviewing_departments=[_dept(c) for c in reviewers])
+    _review_all(plan)
+    plan = services.plan_submit_to_committee(plan=Plan.objects.get(pk=plan.pk), actor=author)
+    for member in VOTERS:
+        decision = Plan.objects.get(pk=plan.pk).current_decision()
+        if decision is None or decision.state != "open" or member == author.username:
+            continue
+        decision_vote(decision=decision, voter=_user(member), choice="approve",
+                      comment="Agreed.")
+    return Plan.objects.get(pk=plan.pk)
+
+
+def _publish_and_acknowledge(plan, manager, acknowledge=True):
+    plan = services.plan_publish(plan=plan, actor=manager)
+    heads = {"sales": "sales.head", "marketing": "marketing.head", "service": "service.head",
+             "product": "product.head", "finance": "finance.head"}
+    if acknowledge:
+        for ack in plan.acknowledgements.filter(state="pending").select_related("department"):
+            services.acknowledgement_confirm(acknowledgement=ack,
+                                             actor=_user(heads[ack.department.code]),
+                                             note="Received; the team is briefed.")
+    return Plan.objects.get(pk=plan.pk)
+
+
+def _weekly_reports(plan):
+    """This week's and last week's reports of Sales; last week's of Marketing came late."""
+    today = timezone.localdate()
+    this_year, this_week, _d = today.isocalendar()
+    last_year, last_week, _d = (today - dt.timedelta(days=7)).isocalendar()
+    posts = [("sales", "sales.head", last_year, last_week, 30, "in_progress"),
+             ("marketing", "marketing.head", last_year, last_week, 50, "in_progress"),
+             ("sales", "sales.head", this_year, this_week, 45, "in_progress")]
+    for code, username, year, week, percent, status in posts:
+        department = _dept(code)
+        if plan.weekly_reports.filter(department=department, iso_year=year,
+                                      iso_week=week).exists():
+            continue
+        lines = [{"action": a, "status": status, "percent_complete": percent,
+                  "note": "Two partner meetings held." if code == "sales" else
+                  "Campaign creatives approved."}
+                 for a in plan.actions.filter(department=department)]
+        services.report_create(
+            plan=plan, department=department, iso_year=year, iso_week=week,
+            actor=_user(username), lines=lines,
+            summary="Progress as planned on the main actions.",
+            problems="Partner contracts wait for legal review." if code == "sales" else "",
+            help_needed="Legal department to prioritise distributor contracts."
+            if code == "sales" else "",
+            next_week="Sign the first distributor; prepare the second." if code == "sales"
+            else "Launch the spring campaign landing page.")
+    services.lock_week(last_year, last_week)
+
+
+def _running_demo(manager):
+    from plans.choices import CauseCategory
+    from plans.models import Deviation
+
+    spec1, spec2 = _user("planning.spec1"), _user("planning.spec2")
+    this_year = dt.date(timezone.localdate().year, 1, 1)
+
+    # a completed plan of last year, with its final assessment and lessons
+    plan, new = _plan("Operating plan (last year)", spec2,
+                      period_start=dt.date(this_year.year - 1, 1, 1))
+    if new:
+        goals = _goals(plan, spec2)
+        plan = services.plan_start_drafting(plan=plan, actor=spec2)
+        _draft(plan, spec2, goals)
+        plan = _approve(plan, spec2)
+        plan = _publish_and_acknowledge(plan, manager)
+        for action in plan.actions.all():
+            services.action_progress_update(action=action, actor=manager, status="done",
+                                            percent_complete=100, quality="met")
+        services.plan_complete(
+            plan=plan, actor=manager,
+            lessons="Distributor contracts took twice as long as planned: start legal review "
+                    "in the first month. Satisfaction rose only where response times fell.",
+            assessments={goals[0].pk: ("achieved", "Revenue 962 million CNY."),
+                         goals[1].pk: ("partly", "Satisfaction 82 of 85.")})
+
+    # the sales unit's plan in execution: published, acknowledged → monitoring, weekly
+    # reports (one late), a reported deviation and a monitoring note
+    plan = Plan.objects.filter(title="Sales unit work plan").first()
+    if plan is not None and plan.state == "execution" and plan.published_revision is None:
+        plan = _publish_and_acknowledge(plan, manager)
+        _weekly_reports(plan)
+        services.deviation_report(
+            plan=plan, actor=spec1, title="Distributor signing behind schedule",
+            goals=list(plan.goals.all()[:1]), gap_note="0 of 2 distributors signed",
+            cause_category=CauseCategory.WEAK_EXECUTION,
+            evidence="Weekly reports: contracts waiting for legal review for three weeks.",
+            owner=_user("sales.head"), due_date=timezone.localdate() + dt.timedelta(days=21))
+        services.monitoring_note_add(plan=plan, actor=spec1, source="onsite_check",
+                                     note="Visited two candidate distributors in Hangzhou: "
+                                          "both ready to sign once terms are cleared.")
+        services.monitoring_note_add(plan=plan, actor=spec1, source="customer_feedback",
+                                     note="Customer hotline: 14 complaints about delivery "
+                                          "times this month (12 last month).")
+
+    # a company plan measured by the data: red KPI → deviation → adjustment → revision 2
+    # under internal review (the reviewers see the diff); a unit plan derived from it
+    plan, new = _plan("Sales volume programme", spec1, period_start=this_year,
+                      level=PlanLevel.UNIT, department=_dept("sales"),
+                      summary="Lift unit sales through partners and online channels.")
+    if new:
+        from kpis.models import Indicator
+
+        indicator = Indicator.objects.filter(code="sales_volume").first()
+        goal = services.part_save(
+            plan=plan, part=Goal(), actor=spec1, title="Sell more units",
+            indicator=indicator, measure="Sales volume", unit="units",
+            baseline=Decimal("150000"), target=Decimal("170000"), deadline=plan.period_end)
+        plan = services.plan_start_drafting(plan=plan, actor=spec1)
+        _draft(plan, spec1, [goal, goal])
+        plan = _approve(plan, spec1, reviewers=("finance", "marketing"))
+        plan = _publish_and_acknowledge(plan, manager)
+        for action in plan.actions.all()[:1]:
+            services.action_progress_update(action=action, actor=manager, status="done",
+                                            percent_complete=100, quality="partly")
+        quarter = dt.date(this_year.year, (timezone.localdate().month - 1) // 3 * 3 + 1, 1)
+        services.plan_derive(parent=plan, actor=spec1, period_kind="quarterly",
+                             period_start=quarter)
+        deviation = Deviation.objects.filter(plan=plan).first() or services.deviation_report(
+            plan=plan, actor=spec1, title="Sales volume below plan", goals=[goal])
+        services.deviation_update(
+            deviation=deviation, actor=manager, cause_category=CauseCategory.MARKET_CHANGE,
+            evidence="Market report: demand in tier-2 cities fell 6 % this year.",
+            owner=spec1, due_date=plan.period_end)
+        plan = services.plan_start_adjustment(
+            plan=plan, actor=manager, kind="strategy_change", deviations=[deviation],
+            description="Shift promotion budget to online channels; lower the volume target.")
+        services.part_save(plan=plan, part=plan.goals.get(pk=goal.pk), actor=spec1,
+                           target=Decimal("160000"))
+        channel = plan.strategies.get(kind="channel")
+        services.part_save(plan=plan, part=channel, actor=spec1,
+                           content=channel.content + " Add an online self-service shop.")
+        services.part_save(
+            plan=plan, part=ActionItem(), actor=spec1, title="Open the online shop",
+            department=_dept("sales"), person=_user("sales.staff1"),
+            deadline=plan.period_end, steps="1. Choose a platform 2. Launch",
+            resources="Two people, 300k CNY", expected_result="Shop live", goals=[goal])
+        services.plan_submit_for_review(plan=plan, actor=spec1,
+                                        reviewing_departments=[_dept("finance"),
+                                                               _dept("marketing")])
+
+    # approved and published: the departments' acknowledgements are awaited
+    plan, new = _plan("Channel partner programme", spec2,
+                      summary="Build the partner channel for next year.")
+    if new:
+        goals = _goals(plan, spec2)
+        plan = services.plan_start_drafting(plan=plan, actor=spec2)
+        _draft(plan, spec2, goals)
+        plan = _approve(plan, spec2)
+        _publish_and_acknowledge(plan, manager, acknowledge=False)

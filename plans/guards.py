@@ -90,6 +90,47 @@ def _decision(state):
     return check
 
 
+def _published(plan):
+    if plan.published_revision != plan.approved_revision or plan.approved_revision is None:
+        return {"publication": [_("Publish the approved revision to the responsible "
+                                  "departments first.")]}
+    return {}
+
+
+def _all_acknowledged(plan):
+    problems = _published(plan)
+    if problems:
+        return problems
+    pending = [str(a.department) for a in plan.acknowledgements.all()
+               if a.revision == plan.published_revision and a.state == "pending"]
+    if pending:
+        return {"acknowledgements": [_("Awaiting acknowledgement from: %s.")
+                                     % ", ".join(sorted(pending))]}
+    return {}
+
+
+def _deviation_analysed(plan):
+    deviations = [d for d in plan.deviations.all() if d.state in ("open", "in_adjustment")]
+    if not deviations:
+        return {"deviations": [_("Record a deviation first: an adjustment answers one.")]}
+    if not any(d.cause_category for d in deviations):
+        return {"deviations": [_("Analyse the deviation: name its cause, with evidence.")]}
+    return {}
+
+
+def _may_complete(plan):
+    from django.utils import timezone
+
+    if plan.period_end < timezone.localdate():
+        return {}
+    from plans.monitoring import goals_met
+
+    if goals_met(plan):
+        return {}
+    return {"period": [_("The plan period runs until %(end)s and not every goal is met yet.")
+                       % {"end": plan.period_end}]}
+
+
 # Upper apps (costs: "a cost budget") append checks here from their AppConfig.ready();
 # each takes the plan and returns {field: [messages]}.
 extra_review_checks: list = []
@@ -100,3 +141,7 @@ reviews_approved = Guard(_reviews_approved, "reviews_approved")
 changes_requested = Guard(_changes_requested, "changes_requested")
 committee_approved = Guard(_decision("approved"), "committee_approved")
 committee_rejected = Guard(_decision("rejected"), "committee_rejected")
+published = Guard(_published, "published")
+all_acknowledged = Guard(_all_acknowledged, "all_acknowledged")
+deviation_analysed = Guard(_deviation_analysed, "deviation_analysed")
+may_complete = Guard(_may_complete, "may_complete")

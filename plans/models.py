@@ -15,19 +15,31 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
+from committee.choices import DecisionKind
 from committee.models import Department
 from kpis.choices import Direction  # goals share the indicators' notion of direction
 from plans import guards
 from plans import rules as r
 from plans.choices import (
+    EDITABLE_STATES,
     NON_TERMINAL_STATES,
+    AckState,
+    ActionStatus,
+    AdjustmentKind,
+    AdjustmentState,
     AttachmentSection,
+    CauseCategory,
+    DataSource,
+    DeviationSource,
+    DeviationState,
+    GoalResult,
     PeriodKind,
     PlanLevel,
     PlanState,
+    Quality,
     ResourceKind,
     ReviewState,
     StrategyKind,
@@ -80,6 +92,15 @@ class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=R
     approved_revision = models.PositiveIntegerField(_("approved revision"), null=True,
                                                     blank=True, editable=False)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
+    published_revision = models.PositiveIntegerField(
+        _("published revision"), null=True, blank=True, editable=False,
+        help_text=_("The approved revision communicated to the responsible departments."))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    monitoring_forced_reason = models.TextField(_("reason for starting monitoring early"),
+                                                blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    completion_lessons = models.TextField(_("lessons learned"), blank=True, editable=False,
+                                          max_length=10_000)
 
     # §3.1 market environment
     macro_economy = models.TextField(_("macro-economic data"), blank=True, max_length=10_000)
@@ -157,18 +178,20 @@ class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=R
 
     @property
     def is_editable(self):
-        return self.state in (PlanState.NEEDS_ANALYSIS, PlanState.DRAFTING)
+        return self.state in EDITABLE_STATES
 
     def current_decision(self):
         """The committee decision about the current revision, if any (newest first)."""
-        from committee.choices import DecisionKind
         from committee.models import Decision
 
         cached = getattr(self, "_prefetched_decisions", None)
         decisions = cached if cached is not None else list(
-            Decision.objects.about(self).filter(kind=DecisionKind.PLAN_APPROVAL)
+            Decision.objects.about(self).filter(
+                kind__in=[DecisionKind.PLAN_APPROVAL, DecisionKind.PLAN_ADJUSTMENT])
         )
         for decision in decisions:
+            if decision.kind not in (DecisionKind.PLAN_APPROVAL, DecisionKind.PLAN_ADJUSTMENT):
+                continue
             if decision.subject_revision == self.revision:
                 return decision
         return None
@@ -181,7 +204,8 @@ class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=R
     def start_drafting(self):
         """Needs analysis is done when at least one SMART goal exists."""
 
-    @transition(state, source=PlanState.DRAFTING, target=PlanState.INTERNAL_REVIEW,
+    @transition(state, source=[PlanState.DRAFTING, PlanState.ADJUSTMENT],
+                target=PlanState.INTERNAL_REVIEW,
                 conditions=[guards.complete_for_review],
                 permission=_plan_permission(r.can_steer_plan))
     def submit_for_review(self):
@@ -210,11 +234,44 @@ class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=R
         revision is frozen from now on."""
         self.approved_revision = self.revision
 
-    @transition(state, source=PlanState.COMMITTEE_APPROVAL, target=PlanState.DRAFTING,
+    @transition(state, source=PlanState.COMMITTEE_APPROVAL,
+                target=RETURN_VALUE(PlanState.DRAFTING, PlanState.EXECUTION),
                 conditions=[guards.committee_rejected],
                 permission=_plan_permission(r.can_decide_plan))
     def reject(self):
-        """The committee rejected or returned this revision: back to drafting."""
+        """The committee rejected or returned this revision: a new plan goes back to
+        drafting; a rejected adjustment returns to executing the approved revision."""
+        if self.approved_revision is not None:
+            return PlanState.EXECUTION
+        return PlanState.DRAFTING
+
+    @transition(state, source=PlanState.EXECUTION, target=PlanState.MONITORING,
+                conditions=[guards.all_acknowledged],
+                permission=_plan_permission(r.can_steer_plan))
+    def start_monitoring(self):
+        """Every responsible department acknowledged its action items."""
+
+    @transition(state, source=PlanState.EXECUTION, target=PlanState.MONITORING,
+                conditions=[guards.published],
+                permission=_plan_permission(r.can_force_monitoring))
+    def force_monitoring(self, reason):
+        """The planning manager starts monitoring before every acknowledgement, with a
+        reason."""
+        self.monitoring_forced_reason = reason
+
+    @transition(state, source=PlanState.MONITORING, target=PlanState.ADJUSTMENT,
+                conditions=[guards.deviation_analysed],
+                permission=_plan_permission(r.can_adjust_plan))
+    def start_adjustment(self):
+        """An analysed deviation and a chosen kind of adjustment: a new draft revision."""
+
+    @transition(state, source=PlanState.MONITORING, target=PlanState.COMPLETED,
+                conditions=[guards.may_complete],
+                permission=_plan_permission(r.can_complete_plan))
+    def complete(self, lessons):
+        """Period over or every goal met: closed with a final assessment."""
+        self.completion_lessons = lessons
+        self.completed_at = timezone.now()
 
     @transition(state, source=list(NON_TERMINAL_STATES), target=PlanState.CANCELLED,
                 permission=_plan_permission(r.can_cancel_plan))
@@ -375,6 +432,18 @@ class ActionItem(PlanPart):
     expected_result = models.TextField(_("expected result"), blank=True, max_length=10_000)
     goals = models.ManyToManyField(Goal, blank=True, related_name="actions",
                                    verbose_name=_("goals served"))
+    critical = models.BooleanField(_("critical"), default=False,
+                                   help_text=_("Overdue critical actions open a deviation."))
+    # execution (§3.4): progress and quality, recorded while the plan runs
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices,
+                              default=ActionStatus.NOT_STARTED, editable=False)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, editable=False,
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
+    quality = models.CharField(_("quality"), max_length=8, choices=Quality.choices,
+                               blank=True, editable=False,
+                               help_text=_("Assessed when the action is done."))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
 
     class Meta(PlanPart.Meta):
         rules_permissions = PART_PERMISSIONS
@@ -406,6 +475,10 @@ class ActionItem(PlanPart):
             ) % {"start": self.plan.period_start, "end": self.plan.period_end}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != ActionStatus.DONE and self.deadline < timezone.localdate()
 
     def missing_fields(self) -> list[str]:
         """What the policy requires of an action (§3.2) that this one still lacks."""
@@ -518,3 +591,295 @@ class Attachment(PlanPart):
         super().clean()
         if self.file and getattr(self.file, "size", 0) > self.MAX_BYTES:
             raise ValidationError({"file": _("Files may be at most 10 MB.")})
+
+
+# --- execution, weekly progress, monitoring, deviations, adjustments (§3.4, §3.5, §4.1) -----
+
+class Acknowledgement(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """A responsible department confirms it has received its action items of the published
+    revision (§3.4: the planning department communicates the approved plan)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="acknowledgements")
+    revision = models.PositiveIntegerField(_("revision"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("department"))
+    state = models.CharField(_("state"), max_length=12, choices=AckState.choices,
+                             default=AckState.PENDING)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                        null=True, blank=True, related_name="+",
+                                        verbose_name=_("acknowledged by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        ordering = ["plan", "-revision", "department__name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "revision", "department"],
+                                               name="one_acknowledgement_per_department")]
+        rules_permissions = {
+            "view": r.can_view_part,
+            "add": r.is_admin,
+            "change": r.can_acknowledge,
+            "delete": r.is_admin,
+        }
+
+    def __str__(self):
+        return f"{self.plan} r{self.revision} · {self.department}"
+
+
+class WeekLock(models.Model):
+    """A week whose progress reports are locked (the weekly meeting started, or the default
+    lock time passed)."""
+
+    iso_year = models.PositiveIntegerField(_("ISO year"))
+    iso_week = models.PositiveSmallIntegerField(_("ISO week"))
+    locked_at = models.DateTimeField(_("locked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("locked week")
+        verbose_name_plural = _("locked weeks")
+        constraints = [models.UniqueConstraint(fields=["iso_year", "iso_week"],
+                                               name="one_lock_per_week")]
+
+    def __str__(self):
+        return f"{self.iso_year}-W{self.iso_week:02d}"
+
+
+WEEK = [MinValueValidator(1), MaxValueValidator(53)]
+
+
+class WeeklyReport(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """A business unit's weekly progress on one plan (§4.1): per action item progress and
+    status, problems and help needed, next week's plan. One per unit, plan and ISO week."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="weekly_reports")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("business unit"))
+    iso_year = models.PositiveIntegerField(_("ISO year"),
+                                           validators=[MinValueValidator(2000),
+                                                       MaxValueValidator(2100)])
+    iso_week = models.PositiveSmallIntegerField(_("ISO week"), validators=WEEK)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("posted by"))
+    summary = models.TextField(_("progress this week"), blank=True, max_length=10_000)
+    problems = models.TextField(_("problems"), blank=True, max_length=10_000)
+    help_needed = models.TextField(_("help needed"), blank=True, max_length=10_000)
+    next_week = models.TextField(_("next week's plan"), blank=True, max_length=10_000)
+    late = models.BooleanField(_("late"), default=False, editable=False)
+    submitted_at = models.DateTimeField(_("posted"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("weekly progress report")
+        verbose_name_plural = _("weekly progress reports")
+        ordering = ["plan", "-iso_year", "-iso_week", "department__name"]
+        constraints = [models.UniqueConstraint(
+            fields=["plan", "department", "iso_year", "iso_week"],
+            name="one_report_per_unit_plan_and_week",
+            violation_error_message=_("This unit has already posted its report on this plan "
+                                      "for this week: edit it instead."))]
+        rules_permissions = {
+            "view": r.can_view_part,
+            "add": r.can_post_report,
+            "change": r.can_edit_report,
+            "delete": r.is_admin,
+        }
+
+    def __str__(self):
+        return f"{self.plan} · {self.department} · {self.week_label}"
+
+    def get_absolute_url(self):
+        return reverse("plans:report-edit", args=[self.pk])
+
+    @property
+    def week_label(self):
+        return f"{self.iso_year}-W{self.iso_week:02d}"
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+
+class WeeklyReportLine(models.Model):
+    report = models.ForeignKey(WeeklyReport, on_delete=models.CASCADE, related_name="lines")
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="report_lines",
+                               verbose_name=_("action item"))
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    note = models.TextField(_("progress"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("progress line")
+        verbose_name_plural = _("progress lines")
+        ordering = ["report", "action__deadline", "action"]
+        constraints = [models.UniqueConstraint(fields=["report", "action"],
+                                               name="one_line_per_action")]
+
+    def __str__(self):
+        return f"{self.action} {self.percent_complete} %"
+
+
+class ReportReminder(models.Model):
+    """A weekly-report reminder sent (so the beat task reminds once per unit, plan, week)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    iso_year = models.PositiveIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["plan", "department", "iso_year", "iso_week"],
+            name="one_report_reminder_per_week")]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.department_id} {self.iso_year}-W{self.iso_week}"
+
+
+class MonitoringNote(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """What monitoring rests on (§3.4): data analysis, on-site checks, customer feedback."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="monitoring_notes")
+    source = models.CharField(_("source"), max_length=20, choices=DataSource.choices)
+    observed_on = models.DateField(_("date"), default=timezone.localdate)
+    note = models.TextField(_("finding"), max_length=10_000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monitoring note")
+        verbose_name_plural = _("monitoring notes")
+        ordering = ["plan", "-observed_on", "-pk"]
+        rules_permissions = {
+            "view": r.can_view_part,
+            "add": r.is_signed_in,
+            "change": r.is_admin,
+            "delete": r.is_admin,
+        }
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.observed_on}"
+
+
+class Deviation(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """A gap between the plan and what happens (§3.5 deviation analysis)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="deviations")
+    title = models.CharField(_("deviation"), max_length=200)
+    source = models.CharField(_("found by"), max_length=16, choices=DeviationSource.choices,
+                              default=DeviationSource.REPORTED, editable=False)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="deviations",
+                                   verbose_name=_("affected goals"))
+    action = models.ForeignKey(ActionItem, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="deviations", verbose_name=_("action item"),
+                               editable=False)
+    signal = models.ForeignKey("kpis.DeviationSignal", on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+", editable=False,
+                               verbose_name=_("KPI signal"))
+    gap = models.DecimalField(_("size of the gap"), max_digits=18, decimal_places=4,
+                              null=True, blank=True,
+                              help_text=_("Actual minus target, in the goal's unit."))
+    gap_note = models.CharField(_("gap described"), max_length=300, blank=True)
+    cause_category = models.CharField(_("cause"), max_length=16, choices=CauseCategory.choices,
+                                      blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=10_000)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("owner"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=14, choices=DeviationState.choices,
+                             default=DeviationState.OPEN, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("deviation")
+        verbose_name_plural = _("deviations")
+        ordering = ["plan", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "signal"], condition=models.Q(
+                state__in=["open", "in_adjustment"], signal__isnull=False),
+                name="one_open_deviation_per_signal"),
+            models.UniqueConstraint(fields=["plan", "action"], condition=models.Q(
+                state__in=["open", "in_adjustment"], source="overdue_action"),
+                name="one_open_deviation_per_overdue_action"),
+        ]
+        rules_permissions = {
+            "view": r.can_view_part,
+            "add": r.is_signed_in,  # checked against the plan it names
+            "change": r.can_analyse_deviation,
+            "delete": r.is_admin,
+        }
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:deviation-edit", args=[self.pk])
+
+    @property
+    def is_analysed(self):
+        return bool(self.cause_category)
+
+
+class Adjustment(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """An adjustment of a running plan (§3.5): answers deviations, chooses the kind, and goes
+    through internal review and committee approval again as a new revision."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(_("kind of adjustment"), max_length=24,
+                            choices=AdjustmentKind.choices)
+    description = models.TextField(_("what changes and why"), max_length=10_000)
+    deviations = models.ManyToManyField(Deviation, related_name="adjustments",
+                                        verbose_name=_("deviations answered"))
+    base_revision = models.PositiveIntegerField(_("approved revision it starts from"))
+    state = models.CharField(_("state"), max_length=10, choices=AdjustmentState.choices,
+                             default=AdjustmentState.OPEN)
+    decided_revision = models.PositiveIntegerField(_("revision decided"), null=True,
+                                                   blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("started by"))
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        ordering = ["plan", "-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["plan"], condition=models.Q(state="open"),
+            name="one_open_adjustment_per_plan")]
+        rules_permissions = {
+            "view": r.can_view_part,
+            "add": r.is_signed_in,  # checked against the plan by the transition's rule
+            "change": r.is_admin,
+            "delete": r.is_admin,
+        }
+
+    def __str__(self):
+        return f"{self.plan} · {self.get_kind_display()}"
+
+
+class GoalAssessment(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    """The final assessment of one goal when its plan closes."""
+
+    goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="assessment")
+    result = models.CharField(_("result"), max_length=10, choices=GoalResult.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("goal assessment")
+        verbose_name_plural = _("goal assessments")
+        rules_permissions = {"view": r.can_view_assessment, "add": r.is_admin,
+                             "change": r.is_admin, "delete": r.is_admin}
+
+    def __str__(self):
+        return f"{self.goal}: {self.get_result_display()}"

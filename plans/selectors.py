@@ -8,7 +8,18 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from committee.choices import DecisionKind, Role
 from committee.selectors import department_positions_of, roles_of
 from plans.choices import PlanLevel
-from plans.models import ActionItem, Goal, Plan, Review
+from plans.models import (
+    Acknowledgement,
+    ActionItem,
+    Adjustment,
+    Deviation,
+    Goal,
+    MonitoringNote,
+    Plan,
+    Review,
+    WeeklyReport,
+    WeeklyReportLine,
+)
 
 SEE_ALL = {Role.PLANNING_MANAGER, Role.PLANNING_SUPERVISOR, Role.PLANNING_SPECIALIST,
            Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.AUDITOR}
@@ -50,7 +61,8 @@ def plan_detail(user, pk) -> Plan:
     """One plan with everything its page shows, in a fixed number of queries."""
     from committee.models import Decision, Vote
 
-    decisions = Decision.objects.filter(kind=DecisionKind.PLAN_APPROVAL).prefetch_related(
+    decisions = Decision.objects.filter(
+        kind__in=[DecisionKind.PLAN_APPROVAL, DecisionKind.PLAN_ADJUSTMENT]).prefetch_related(
         Prefetch("votes", queryset=Vote.objects.select_related("voter")),
         "excluded_voters",
     ).select_related("closed_by")
@@ -59,10 +71,21 @@ def plan_detail(user, pk) -> Plan:
         .select_related("department", "author", "parent")
         .prefetch_related(
             "competitors", "resources", "strategies", "attachments",
-            Prefetch("children", queryset=visible_plans(user).order_by("period_start", "pk"),
+            Prefetch("children", queryset=visible_plans(user).select_related("department")
+                     .prefetch_related(Prefetch("actions", queryset=ActionItem.objects.only(
+                         "pk", "plan_id", "percent_complete", "status")))
+                     .order_by("period_start", "pk"),
                      to_attr="visible_children"),
-            Prefetch("goals", queryset=Goal.objects.select_related("indicator").order_by(
-                "deadline", "pk")),
+            Prefetch("goals", queryset=Goal.objects.select_related(
+                "indicator", "assessment").order_by("deadline", "pk")),
+            Prefetch("acknowledgements", queryset=Acknowledgement.objects.select_related(
+                "department", "acknowledged_by").order_by("-revision", "department__name")),
+            Prefetch("deviations", queryset=Deviation.objects.select_related("owner")
+                     .prefetch_related("goals").order_by("-created_at", "-pk")),
+            Prefetch("adjustments", queryset=Adjustment.objects.select_related("created_by")
+                     .prefetch_related("deviations").order_by("-created_at", "-pk")),
+            Prefetch("monitoring_notes", queryset=MonitoringNote.objects.select_related(
+                "author").order_by("-observed_on", "-pk")),
             Prefetch("actions", queryset=ActionItem.objects.select_related(
                 "department", "person").prefetch_related("goals")),
             Prefetch("reviews", queryset=Review.objects.select_related(
@@ -119,3 +142,47 @@ def plan_history(plan, user):
         | Q(subject_type=ContentType.objects.get_for_model(Decision),
             subject_id__in=decision_ids)
     ).select_related("actor").order_by("created_at", "pk")
+
+
+def reports_of(plan, *, limit=None):
+    """A plan's weekly reports, newest week first, with their lines, in a fixed number of
+    queries."""
+    qs = (WeeklyReport.objects.filter(plan=plan)
+          .select_related("department", "author")
+          .prefetch_related(Prefetch("lines", queryset=WeeklyReportLine.objects
+                                     .select_related("action").order_by("action__deadline",
+                                                                        "action__pk")))
+          .order_by("-iso_year", "-iso_week", "department__name"))
+    return qs[:limit] if limit else qs
+
+
+def visible_reports(user):
+    return WeeklyReport.objects.filter(plan__in=visible_plans(user))
+
+
+def visible_deviations(user):
+    return Deviation.objects.filter(plan__in=visible_plans(user))
+
+
+def lessons_offered(plan, user, limit=5):
+    """Lessons of completed plans that came before this one (same unit, or the company),
+    offered in its needs analysis."""
+    from plans.choices import PlanState
+
+    qs = visible_plans(user).filter(state=PlanState.COMPLETED, period_end__lt=plan.period_start
+                                    ).exclude(completion_lessons="")
+    qs = qs.filter(department=plan.department) if plan.department_id else qs.filter(
+        department__isnull=True)
+    return list(qs.order_by("-period_end", "-pk")[:limit])
+
+
+def report_units(plan, user):
+    """The business units this user may post weekly reports for on this plan."""
+    from committee.models import Department
+    from plans.services import expected_units
+
+    if plan.state not in ("execution", "monitoring", "adjustment"):
+        return []
+    units = Department.objects.filter(pk__in=expected_units(plan)).order_by("name")
+    return [u for u in units if user.has_perm("plans.add_weeklyreport",
+                                              WeeklyReport(plan=plan, department=u))]

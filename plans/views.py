@@ -90,7 +90,63 @@ def plan_detail(request, pk):
             g.indicator_id for g in plan.goals.all()
             if g.indicator_id and user.has_perm("kpis.view_indicator", g.indicator)},
         "strategy_prompts": forms.STRATEGY_PROMPTS,
+        **_running_context(plan, user),
     })
+
+
+def _running_context(plan, user) -> dict:
+    """What the plan page shows about execution, weekly progress, monitoring, deviations,
+    adjustments, completion and derived plans."""
+    from plans import monitoring
+    from plans.revisions import diff
+
+    actions = list(plan.actions.all())
+    context = {
+        "acks": [a for a in plan.acknowledgements.all()
+                 if a.revision == plan.published_revision],
+        "my_acks": [a for a in plan.acknowledgements.all()
+                    if user.has_perm("plans.acknowledge", a)],
+        "can_publish": user.has_perm("plans.publish_plan", plan)
+        and plan.state == "execution" and plan.published_revision != plan.approved_revision,
+        "progress_ids": {a.pk for a in actions if user.has_perm("plans.update_progress", a)},
+        "open_deviations": [d for d in plan.deviations.all()
+                            if d.state in ("open", "in_adjustment")],
+        "closed_deviations": [d for d in plan.deviations.all()
+                              if d.state not in ("open", "in_adjustment")],
+        "can_report_deviation": user.has_perm("plans.report_deviation", plan),
+        "report_units": selectors.report_units(plan, user),
+        "children": [{"plan": c, "progress": monitoring.progress(c.actions.all())}
+                     for c in plan.visible_children],
+        "can_derive": user.has_perm("plans.derive_plan", plan),
+        "lessons": selectors.lessons_offered(plan, user) if plan.is_editable else [],
+    }
+    if context["children"]:
+        context["children_progress"] = round(
+            sum(c["progress"] for c in context["children"]) / len(context["children"]))
+    running = plan.approved_revision is not None
+    if running:
+        statuses = monitoring.goal_statuses(plan)
+        context.update({
+            "monitoring": True,
+            "goal_statuses": statuses,
+            "overdue": monitoring.overdue(actions),
+            "progress": monitoring.progress(actions),
+            "chart_data": monitoring.chart_data(plan),
+            "reports": list(selectors.reports_of(plan, limit=10)),
+        })
+    if (plan.approved_revision is not None and plan.revision != plan.approved_revision) \
+            or plan.state == "adjustment":
+        revisions = {r.number: r.snapshot for r in plan.revisions.filter(
+            number__in=[plan.approved_revision, plan.revision])}
+        base = revisions.get(plan.approved_revision)
+        if base is not None:
+            from plans.revisions import snapshot
+
+            draft = revisions.get(plan.revision) if plan.state != "adjustment" \
+                else snapshot(plan)
+            context["revision_diff"] = diff(base, draft or {})
+            context["show_diff"] = True
+    return context
 
 
 def _tally(decision):
@@ -176,8 +232,13 @@ TRANSITION_FORMS = {
     "start_drafting": forms.NoteForm,
     "submit_for_review": forms.SubmitForReviewForm,
     "submit_to_committee": forms.NoteForm,
+    "start_monitoring": forms.NoteForm,
+    "force_monitoring": forms.ForceMonitoringForm,
+    "start_adjustment": forms.AdjustmentForm,
+    "complete": forms.CompleteForm,
     "cancel": forms.CancelForm,
 }
+FORMS_WITH_PLAN = (forms.AdjustmentForm, forms.CompleteForm)
 
 
 @login_required
@@ -192,8 +253,13 @@ def transition(request, pk, name):
     service = {"start_drafting": services.plan_start_drafting,
                "submit_for_review": services.plan_submit_for_review,
                "submit_to_committee": services.plan_submit_to_committee,
+               "start_monitoring": services.plan_start_monitoring,
+               "force_monitoring": services.plan_force_monitoring,
+               "start_adjustment": services.plan_start_adjustment,
+               "complete": services.plan_complete,
                "cancel": services.plan_cancel}[name]
-    form = form_class(posted(request))
+    extra = {"plan": plan} if form_class in FORMS_WITH_PLAN else {}
+    form = form_class(posted(request), **extra)
     if request.method == "POST" and (result := submit(form, service, plan=plan,
                                                       actor=request.user, request=request)):
         messages.success(request, _("Done: %(action)s. The plan is now “%(state)s”.")
@@ -218,8 +284,24 @@ def review(request, review_pk):
                                            actor=request.user, request=request):
         messages.success(request, _("Your department's review is recorded."))
         return redirect(review.plan)
-    return render(request, "plans/review_form.html", {"form": form, "review": review},
-                  status=400 if form.errors else 200)
+    return render(request, "plans/review_form.html", {
+        "form": form, "review": review, "revision_diff": _review_diff(review)},
+        status=400 if form.errors else 200)
+
+
+def _review_diff(review):
+    """An adjustment's reviewers judge the changes: the diff of the revision under review
+    against the approved one (None for a plan never approved)."""
+    from plans.revisions import diff
+
+    approved = review.plan.approved_revision
+    if approved is None or approved == review.revision:
+        return None
+    snaps = dict(review.plan.revisions.filter(number__in=[approved, review.revision])
+                 .values_list("number", "snapshot"))
+    if len(snaps) < 2:
+        return None
+    return diff(snaps[approved], snaps[review.revision])
 
 
 @login_required
@@ -234,3 +316,214 @@ def attachment(request, pk, attachment_pk):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])
+
+
+# --- Plans II: execution, weekly progress, deviations, revisions, cascades -------------------
+
+def _form_page(request, form, title, plan, *, status=None, intro=None, template="form_page.html",
+               **extra):
+    return render(request, template, {"form": form, "title": title, "back_object": plan,
+                                      "intro": intro, **extra},
+                  status=status or (400 if form.errors else 200))
+
+
+@login_required
+def publish(request, pk):
+    """The planning department publishes the approved revision to the departments."""
+    plan = _plan(request, pk)
+    _require(request, "plans.publish_plan", plan)
+    form = forms.NoteForm(posted(request))
+    if request.method == "POST" and submit(form, services.plan_publish, plan=plan,
+                                           actor=request.user, request=request):
+        messages.success(request, _("Published: the responsible departments are asked to "
+                                    "acknowledge."))
+        return redirect(f"{plan.get_absolute_url()}#execution")
+    return _form_page(request, form, _("Publish the approved plan"), plan,
+                      intro=_("Each department responsible for an action item is notified and "
+                              "asked to acknowledge."))
+
+
+@login_required
+@require_POST
+def acknowledge(request, ack_pk):
+    from plans.models import Acknowledgement
+
+    ack = get_object_or_404(Acknowledgement.objects.select_related("plan", "department"),
+                            pk=ack_pk)
+    _plan(request, ack.plan_id)
+    _require(request, "plans.acknowledge", ack)
+    form = forms.AcknowledgeForm(request.POST)
+    if submit(form, services.acknowledgement_confirm, acknowledgement=ack, actor=request.user,
+              request=request):
+        messages.success(request, _("Acknowledged for %s.") % ack.department)
+    return redirect(f"{ack.plan.get_absolute_url()}#execution")
+
+
+@login_required
+def action_progress(request, pk, action_pk):
+    plan = _plan(request, pk)
+    action = get_object_or_404(plan.actions.all(), pk=action_pk)
+    action.plan = plan
+    _require(request, "plans.update_progress", action)
+    form = forms.ActionProgressForm(posted(request), initial={
+        "status": action.status, "percent_complete": action.percent_complete,
+        "quality": action.quality})
+    if request.method == "POST" and submit(form, services.action_progress_update,
+                                           action=action, actor=request.user,
+                                           request=request):
+        messages.success(request, _("Progress saved."))
+        return redirect(f"{plan.get_absolute_url()}#actions")
+    return _form_page(request, form, _("Progress: %s") % action, plan)
+
+
+def _report_page(request, form, plan, department, title, status=None):
+    return render(request, "plans/report_form.html", {
+        "form": form, "plan": plan, "department": department, "title": title},
+        status=status or (400 if form.errors else 200))
+
+
+@login_required
+def report_add(request, pk):
+    """A unit posts its weekly progress on a plan (``?unit=`` picks the unit when the user
+    may report for several)."""
+    from opsplan.errors import Conflict
+
+    plan = _plan(request, pk)
+    units = selectors.report_units(plan, request.user)
+    wanted = request.GET.get("unit") or request.POST.get("unit")
+    department = next((u for u in units if str(u.pk) == wanted), units[0] if units else None)
+    if department is None:  # no unit of this user reports on this plan (or it is not running)
+        raise PermissionDenied
+    form = forms.WeeklyReportForm(posted(request), plan=plan, department=department)
+    title = _("Weekly progress: %(unit)s") % {"unit": department}
+    if request.method == "POST":
+        try:
+            report = submit(form, services.report_create, plan=plan, department=department,
+                            actor=request.user, request=request)
+        except Conflict as exc:
+            form.add_error("iso_week", str(exc.message))
+            return _report_page(request, form, plan, department, title, status=409)
+        if report:
+            messages.success(request, _("Your weekly report is posted.") if not report.late
+                             else _("Your weekly report is posted (late)."))
+            return redirect(f"{plan.get_absolute_url()}#progress")
+    return _report_page(request, form, plan, department, title)
+
+
+@login_required
+def report_edit(request, report_pk):
+    from opsplan.errors import Conflict
+    from plans.models import WeeklyReport
+
+    report = get_object_or_404(WeeklyReport.objects.select_related("plan", "department"),
+                               pk=report_pk)
+    plan = _plan(request, report.plan_id)
+    _require(request, "plans.change_weeklyreport", report)
+    form = forms.WeeklyReportForm(posted(request), instance=report, plan=plan,
+                                  department=report.department)
+    title = _("Weekly progress: %(unit)s, %(week)s") % {"unit": report.department,
+                                                       "week": report.week_label}
+    if request.method == "POST":
+        try:
+            saved = submit(form, services.report_update, report=report, actor=request.user,
+                           request=request)
+        except Conflict as exc:
+            form.add_error(None, str(exc.message))
+            return _report_page(request, form, plan, report.department, title, status=409)
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect(f"{plan.get_absolute_url()}#progress")
+    return _report_page(request, form, plan, report.department, title)
+
+
+@login_required
+def reports(request, pk):
+    plan = _plan(request, pk)
+    page = Paginator(selectors.reports_of(plan), 25).get_page(request.GET.get("page"))
+    return render(request, "plans/report_list.html", {
+        "plan": plan, "page": page,
+        "editable_ids": {r.pk for r in page if request.user.has_perm(
+            "plans.change_weeklyreport", r)},
+        "report_units": selectors.report_units(plan, request.user)})
+
+
+@login_required
+def deviation_add(request, pk):
+    from plans.models import Deviation
+
+    plan = _plan(request, pk)
+    _require(request, "plans.report_deviation", plan)
+    form = forms.DeviationForm(posted(request), plan=plan, instance=Deviation(plan=plan))
+    if request.method == "POST" and submit(form, services.deviation_report, plan=plan,
+                                           actor=request.user, request=request):
+        messages.success(request, _("Deviation recorded."))
+        return redirect(f"{plan.get_absolute_url()}#deviations")
+    return _form_page(request, form, _("Report a deviation"), plan)
+
+
+@login_required
+def deviation_edit(request, deviation_pk):
+    from plans.models import Deviation
+
+    deviation = get_object_or_404(Deviation.objects.select_related("plan"), pk=deviation_pk)
+    plan = _plan(request, deviation.plan_id)
+    _require(request, "plans.change_deviation", deviation)
+    form = forms.DeviationForm(posted(request), plan=plan, instance=deviation)
+    if request.method == "POST" and submit(form, services.deviation_update,
+                                           deviation=deviation, actor=request.user,
+                                           request=request):
+        messages.success(request, _("Deviation analysis saved."))
+        return redirect(f"{plan.get_absolute_url()}#deviations")
+    return _form_page(request, form, _("Deviation analysis: %s") % deviation, plan)
+
+
+@login_required
+def revisions(request, pk):
+    """Every revision of a plan, and the diff between any two (``?a=1&b=2``)."""
+    from plans.revisions import diff
+
+    plan = _plan(request, pk)
+    items = list(plan.revisions.select_related("created_by").order_by("-number"))
+    numbers = [r.number for r in items]
+
+    def pick(name, default):
+        try:
+            value = int(request.GET.get(name, default or 0))
+        except ValueError:
+            return default
+        return value if value in numbers else default
+
+    newest = numbers[0] if numbers else None
+    b = pick("b", newest)
+    a = pick("a", plan.approved_revision if plan.approved_revision in numbers
+             and plan.approved_revision != b else (numbers[1] if len(numbers) > 1 else b))
+    snaps = {r.number: r.snapshot for r in items}
+    return render(request, "plans/revisions.html", {
+        "plan": plan, "revisions": items, "a": a, "b": b,
+        "revision_diff": diff(snaps[a], snaps[b]) if a and b else []})
+
+
+@login_required
+def derive(request, pk):
+    """Derive a unit's plan or a shorter-period plan from an approved plan."""
+    plan = _plan(request, pk)
+    _require(request, "plans.derive_plan", plan)
+    form = forms.DeriveForm(posted(request), parent=plan, user=request.user)
+    if request.method == "POST" and (child := submit(form, services.plan_derive, parent=plan,
+                                                     actor=request.user, request=request)):
+        messages.success(request, _("Derived plan created: review what was pre-filled."))
+        return redirect(child)
+    return _form_page(request, form, _("Derive a plan"), plan,
+                      intro=_("Goals and actions are pre-filled from this plan."))
+
+
+@login_required
+def note_add(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "plans.report_deviation", plan)
+    form = forms.MonitoringNoteForm(posted(request))
+    if request.method == "POST" and submit(form, services.monitoring_note_add, plan=plan,
+                                           actor=request.user, request=request):
+        messages.success(request, _("Monitoring note saved."))
+        return redirect(f"{plan.get_absolute_url()}#monitoring")
+    return _form_page(request, form, _("Monitoring note"), plan)

@@ -58,3 +58,47 @@ def approve_reviews(plan, reviewers_by_department) -> Plan:
 
 
 SCORES = {"feasibility": 4, "rationality": 4, "innovation": 3, "risk": 4}
+
+
+def committee_approves(plan, *voters) -> Plan:
+    """Every voter approves the open decision on the plan's current revision."""
+    from committee import services as committee_services
+
+    for voter in voters:
+        decision = Plan.objects.get(pk=plan.pk).current_decision()
+        if decision is not None and decision.state == "open":
+            committee_services.decision_vote(decision=decision, voter=voter, choice="approve")
+    return Plan.objects.get(pk=plan.pk)
+
+
+def committee_rejects(plan, *voters) -> Plan:
+    from committee import services as committee_services
+
+    for voter in voters:
+        decision = Plan.objects.get(pk=plan.pk).current_decision()
+        if decision is not None and decision.state == "open":
+            committee_services.decision_vote(decision=decision, voter=voter, choice="reject",
+                                             comment="Not convincing.")
+    return Plan.objects.get(pk=plan.pk)
+
+
+def in_execution(author, reviewer, marketing, sales, unit_staff, chair, member,
+                 indicator=None, **extra) -> Plan:
+    """A company plan approved by the committee (revision 1), not yet published."""
+    plan = new_plan(author, **extra)
+    add_goal(plan, author, **({"indicator": indicator} if indicator else {}))
+    plan = services.plan_start_drafting(plan=plan, actor=author)
+    complete_draft(plan, author, sales, unit_staff)
+    plan = services.plan_submit_for_review(plan=plan, actor=author,
+                                           reviewing_departments=[marketing])
+    plan = approve_reviews(plan, {marketing.pk: reviewer})
+    plan = services.plan_submit_to_committee(plan=plan, actor=author)
+    return committee_approves(plan, chair, member)
+
+
+def in_monitoring(planning_manager, unit_head, *args, **kwargs) -> Plan:
+    plan = in_execution(*args, **kwargs)
+    plan = services.plan_publish(plan=plan, actor=planning_manager)
+    for ack in plan.acknowledgements.filter(state="pending"):
+        services.acknowledgement_confirm(acknowledgement=ack, actor=unit_head)
+    return Plan.objects.get(pk=plan.pk)
