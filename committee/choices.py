@@ -71,6 +71,7 @@ class DecisionKind(models.TextChoices):
     PLAN_ADJUSTMENT = "plan_adjustment", _("Plan adjustment")
     RISK_ACCEPTANCE = "risk_acceptance", _("Risk acceptance")
     BUDGET_OVERRUN = "budget_overrun", _("Budget over-run")
+    MEETING_DECISION = "meeting_decision", _("Meeting decision")
 
 
 class DecisionState(models.TextChoices):

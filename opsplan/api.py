@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 
 from opsplan.errors import Conflict, as_contention
+from opsplan.models import Event
 
 
 class ConflictError(exceptions.APIException):
@@ -162,3 +163,10 @@ def router():
         APIRootView = RootView
 
     return Router()
+
+
+class NotificationPreferenceSerializer(serializers.Serializer):
+    event = serializers.ChoiceField(choices=Event.choices)
+    label = serializers.CharField(read_only=True)
+    in_app = serializers.BooleanField(default=True)
+    by_email = serializers.BooleanField(default=True)

@@ -7,4 +7,10 @@ class OpsPlanConfig(AppConfig):
     verbose_name = _("OpsPlan")
 
     def ready(self):
+        import rules
+
+        from committee.rules import is_signed_in
         from opsplan import signals  # noqa: F401  (login audit receivers)
+
+        if not rules.perm_exists("opsplan.manage_own_notifications"):
+            rules.add_perm("opsplan.manage_own_notifications", is_signed_in)

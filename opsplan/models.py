@@ -73,6 +73,18 @@ class ServiceHeartbeat(models.Model):
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
 
 
+class Event(models.TextChoices):
+    """What a notification is about; each person chooses, per kind, in the app and by e-mail."""
+
+    ASSIGNED = "assigned", _("Something is assigned to me")
+    REVIEW_REQUESTED = "review_requested", _("A review is requested")
+    VOTE_REQUESTED = "vote_requested", _("A committee vote is requested")
+    MEETING_INVITATION = "meeting_invitation", _("Meeting invitations and changes")
+    REMINDER = "reminder", _("Reminders")
+    DECISION = "decision", _("Decisions and outcomes")
+    OTHER = "other", _("Everything else")
+
+
 class Notification(models.Model):
     """A message to one person about something that needs their attention; also e-mailed."""
 
@@ -83,6 +95,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    event = models.CharField(_("kind"), max_length=20, choices=Event.choices,
+                             default=Event.OTHER)
+    by_email = models.BooleanField(_("by e-mail"), default=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -92,6 +107,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of notification (absent: both on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    event = models.CharField(_("kind"), max_length=20, choices=Event.choices)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    by_email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "event"],
+                                               name="one_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.user} · {self.event}"
 
 
 class OutboxTask(models.Model):

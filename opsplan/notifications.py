@@ -7,17 +7,32 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.utils import translation
 
-from opsplan.models import Notification
+from opsplan.models import Event, Notification, NotificationPreference
+
+
+def preferences(users, event: str) -> dict[int, tuple[bool, bool]]:
+    """(in the app, by e-mail) per user id for one kind of notification; both on by default."""
+    ids = [u.pk for u in users if u is not None]
+    chosen = {p.user_id: (p.in_app, p.by_email) for p in
+              NotificationPreference.objects.filter(user_id__in=ids, event=event)}
+    return {pk: chosen.get(pk, (True, True)) for pk in ids}
 
 
 def notify(recipients: Iterable, message: Callable[[], str] | str, url: str = "",
-           exclude=None) -> list[Notification]:
+           exclude=None, event: str = Event.OTHER) -> list[Notification]:
     """Notify each recipient once, in their own language.
 
     ``message`` is a string or a callable returning one; the callable is evaluated under each
     recipient's language so lazy translations come out right. Call inside the transaction that
     made the change: the rows commit with it and the e-mails go out only after it commits.
+    Each person's preference for ``event`` decides: in the app (off: kept in their list as
+    already read, no bell), by e-mail, both or neither.
     """
+    from django.utils import timezone
+
+    recipients = [u for u in recipients if u is not None]
+    wanted = preferences(recipients, event)
+    now = timezone.now()
     seen, rows = set(), []
     for user in recipients:
         if user is None or user.pk in seen or not user.is_active:
@@ -25,14 +40,53 @@ def notify(recipients: Iterable, message: Callable[[], str] | str, url: str = ""
         if exclude is not None and user.pk == exclude.pk:
             continue
         seen.add(user.pk)
+        in_app, by_email = wanted.get(user.pk, (True, True))
+        if not (in_app or by_email):
+            continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             text = str(message() if callable(message) else message)
-        rows.append(Notification(recipient=user, message=text[:500], url=url[:300]))
+        rows.append(Notification(recipient=user, message=text[:500], url=url[:300],
+                                 event=event, by_email=by_email,
+                                 read_at=None if in_app else now))
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.pk is not None]
+    ids = [n.pk for n in created if n.pk is not None and n.by_email]
     if ids:
         from opsplan.outbox import enqueue
         from opsplan.tasks import email_notifications
 
         enqueue(email_notifications, ids)
     return created
+
+
+def preference_table(user) -> list[dict]:
+    """Every kind of notification with this person's choice (defaults: both on)."""
+    rows = {p.event: p for p in NotificationPreference.objects.filter(user=user)}
+    return [{"event": value, "label": label,
+             "in_app": rows[value].in_app if value in rows else True,
+             "by_email": rows[value].by_email if value in rows else True}
+            for value, label in Event.choices]
+
+
+def set_preferences(*, user, choices: list[dict], request=None) -> list[dict]:
+    """Save the person's choices ({event, in_app, by_email} each); audited."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from opsplan.audit import record
+
+    known = set(Event.values)
+    for index, choice in enumerate(choices):
+        if choice.get("event") not in known:
+            raise ValidationError({"event": [_("Unknown kind of notification (row %d).")
+                                             % (index + 1)]})
+    with transaction.atomic():
+        for choice in choices:
+            NotificationPreference.objects.update_or_create(
+                user=user, event=choice["event"],
+                defaults={"in_app": bool(choice.get("in_app", True)),
+                          "by_email": bool(choice.get("by_email", True))})
+        record(actor=user, action="opsplan.notification_preferences.set", request=request,
+               data={c["event"]: [bool(c.get("in_app", True)), bool(c.get("by_email", True))]
+                     for c in choices})
+    return preference_table(user)

@@ -265,6 +265,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Operations-planning governance: organisation, plans, reviews, approvals, "
     "meetings, risks, costs and KPIs.",
     "VERSION": "1.0.0",
+    "ENUM_NAME_OVERRIDES": {"MeetingKindEnum": "meetings.choices.MeetingKind",
+                            "MeetingStateEnum": "meetings.choices.MeetingState"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -36,7 +36,8 @@ def email_notifications(ids: list[int]) -> int:
     sent = 0
     for pk in ids:
         with transaction.atomic():
-            claimed = Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(
+            claimed = Notification.objects.filter(pk=pk, emailed_at__isnull=True,
+                                                  by_email=True).update(
                 emailed_at=timezone.now())
             if not claimed:
                 continue

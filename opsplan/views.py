@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from opsplan.api import NotificationPreferenceSerializer, RulesPermission
 from opsplan.health import beat_heartbeat, check_broker, check_database
 
 
@@ -69,7 +70,7 @@ class ApiRoot(APIView):
 
     permission_classes = [IsAuthenticated]
     sections = {"committee": "committee-api:api-root", "kpis": "kpis-api:api-root",
-                "plans": "plans-api:api-root"}
+                "plans": "plans-api:api-root", "meetings": "meetings-api:api-root"}
 
     @extend_schema(exclude=True)
     def get(self, request, format=None):
@@ -123,3 +124,50 @@ def server_error(request):
     from django.views.defaults import server_error as html_server_error
 
     return html_server_error(request)
+
+
+@login_required
+def notification_preferences(request):
+    """Per kind of notification: in the app, by e-mail, both or neither."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext
+
+    from opsplan.notifications import preference_table, set_preferences
+
+    table = preference_table(request.user)
+    if request.method == "POST":
+        set_preferences(user=request.user, request=request, choices=[
+            {"event": row["event"],
+             "in_app": request.POST.get(f"{row['event']}-in_app") == "on",
+             "by_email": request.POST.get(f"{row['event']}-by_email") == "on"}
+            for row in table])
+        messages.success(request, gettext("Your notification choices are saved."))
+        return redirect("notification-preferences")
+    return render(request, "notification_preferences.html", {"rows": table})
+
+
+class NotificationPreferencesView(APIView):
+    """Your notification choices: per kind, in the app and by e-mail (both on by default)."""
+
+    permission_classes = [IsAuthenticated, RulesPermission]
+    permission_map = {"GET": "opsplan.manage_own_notifications",
+                      "PUT": "opsplan.manage_own_notifications"}
+
+    @extend_schema(responses=NotificationPreferenceSerializer(many=True))
+    def get(self, request, format=None):
+        from opsplan.notifications import preference_table
+
+        return Response(NotificationPreferenceSerializer(preference_table(request.user),
+                                                         many=True).data)
+
+    @extend_schema(request=NotificationPreferenceSerializer(many=True),
+                   responses=NotificationPreferenceSerializer(many=True))
+    def put(self, request, format=None):
+        from opsplan.notifications import set_preferences
+
+        body = NotificationPreferenceSerializer(data=request.data, many=True)
+        body.is_valid(raise_exception=True)
+        table = set_preferences(user=request.user, choices=body.validated_data,
+                                request=request)
+        return Response(NotificationPreferenceSerializer(table, many=True).data)

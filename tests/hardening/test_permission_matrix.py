@@ -41,6 +41,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -280,6 +281,39 @@ def build_world() -> Samples:
     s.add("plan_at_committee", at_committee)
     s.add("decision", Decision.objects.about(at_committee).get(state="open"))
 
+    # Plans II: a company plan in execution, published, Sales' acknowledgement awaited; and
+    # one in monitoring with a weekly report, an analysed deviation and a past adjustment
+    def approved(title):
+        plan = builders.in_review(author, [marketing], sales, unit_staff, title=title)
+        plan = builders.approve_reviews(plan, {marketing.pk: people["reviewer"]})
+        plan = plan_services.plan_submit_to_committee(plan=plan, actor=author)
+        plan = builders.committee_approves(plan, people["chair"], people["committee_member"])
+        return plan_services.plan_publish(plan=plan, actor=people["planning_manager"])
+
+    executing = approved("Executing plan")
+    s.add("executing_plan", executing)
+    s.add("pending_ack", executing.acknowledgements.get())
+    running = approved("Running plan")
+    plan_services.acknowledgement_confirm(acknowledgement=running.acknowledgements.get(),
+                                          actor=unit_head)
+    running = Plan.objects.get(pk=running.pk)
+    s.add("running_plan", running)
+    s.add("running_action", running.actions.get())
+    s.add("report", plan_services.report_create(
+        plan=running, department=sales, iso_year=2027, iso_week=5, actor=unit_head,
+        summary="On track"))
+    deviation = plan_services.deviation_report(plan=running, actor=author, title="Leads low",
+                                               cause_category="weak_execution",
+                                               goals=list(running.goals.all()))
+    s.add("deviation", deviation)
+    s.add("note", plan_services.monitoring_note_add(plan=running, actor=author,
+                                                    source="onsite_check", note="Visited"))
+    from plans.models import Adjustment
+
+    s.add("adjustment", Adjustment.objects.create(
+        plan=running, kind="strategy_change", description="Earlier attempt", base_revision=1,
+        state="rejected", created_by=people["planning_manager"]))
+
     # indicators: one for all staff owned by Sales, one for the committee only
     indicator = Indicator.objects.create(code="orders", name_en="Orders", name_zh="订单",
                                          unit="CNY", owner_department=sales, visibility="all")
@@ -316,7 +350,21 @@ def build_world() -> Samples:
     # a background task started by the planning manager (its session may watch it)
     s.value("task_id", str(uuid.uuid4()))
     s.value("task_owner", "planning_manager")
+    for module in app_matrices():
+        module.build(s)  # each app's own samples (tests/<app>/matrix.py)
     return s
+
+
+def app_matrices():
+    """Apps may keep their part of the matrix beside their tests: ``tests/<app>/matrix.py``
+    with ``build(s)`` (adds samples to the world; the personas and the core samples are
+    there already) and ``RULES`` (route name -> Cases, merged into RULES below)."""
+    import importlib
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    return [importlib.import_module(f"tests.{path.parent.name}.matrix")
+            for path in sorted(tests.glob("*/matrix.py"))]
 
 
 @pytest.fixture(scope="module")
@@ -429,6 +477,16 @@ def plan_of(name):
 G, P, U, A, D = "GET", "POST", "PUT", "PATCH", "DELETE"
 
 
+def may_post_report(plan_name="running_plan"):
+    def check(user, s):
+        from plans.selectors import report_units
+
+        return bool(report_units(getattr(s, plan_name), user))
+
+    check.__name__ = f"a unit of the user reports on {plan_name}"
+    return check
+
+
 # HTML form bodies
 def _department_form(s):
     return {"code": "north", "name": "North region", "kind": "business_unit", "is_active": "on"}
@@ -482,6 +540,10 @@ PART_ROUTE = {"kwargs": lambda s: {"pk": s.pk("unit_plan"), "kind": "competitor"
                                    "part_pk": s.pk("competitor")}}
 DECISION = {"obj": get("decision"), "kwargs": pk_of("decision"),
             "hidden": "committee.view_decision"}
+RUNNING = {"obj": get("running_plan"), "kwargs": pk_of("running_plan"),
+           "hidden": "plans.view_plan"}
+RUNNING_IN_BODY = {"obj": get("running_plan"), "hidden": "plans.view_plan",
+                   "hidden_status": 400}
 ROW_REFUSAL = ("A measurement the user may not supply is a row error of the batch (400 "
                "naming row, column and reason), as documented for bulk and uploads.")
 HIDDEN_PLAN_IN_BODY = ("The plan is named in the body: one the user may not see is an unknown "
@@ -632,7 +694,10 @@ RULES: dict[str, list[Case]] = {
              **OTHER_PLAN),
         Case(G, "plans.view_plan", obj=get("plan_at_committee"),
              kwargs=pk_of("plan_at_committee"), hidden="plans.view_plan",
-             variant="at_committee")],
+             variant="at_committee"),
+        Case(G, "plans.view_plan", variant="running", **RUNNING),
+        Case(G, "plans.view_plan", obj=get("executing_plan"), kwargs=pk_of("executing_plan"),
+             hidden="plans.view_plan", variant="executing")],
     "plans:edit": [Case(m, "plans.steer_plan", kwargs=pk_of("unit_plan"), data=_plan_form,
                         **UNIT_PLAN) for m in (G, P)],
     "plans:analysis": [Case(m, "plans.steer_plan", kwargs=pk_of("unit_plan"),
@@ -650,6 +715,17 @@ RULES: dict[str, list[Case]] = {
                obj=get("plan"), hidden="plans.view_plan",
                kwargs=lambda s: {"pk": s.pk("plan"), "name": "start_drafting"},
                data=lambda s: {"note": ""}, variant="start_drafting") for m in (G, P)),
+        *(Case(m, may_transition("start_adjustment", "running_plan"),
+               obj=get("running_plan"), hidden="plans.view_plan",
+               kwargs=lambda s: {"pk": s.pk("running_plan"), "name": "start_adjustment"},
+               data=lambda s: {"kind": "strategy_change", "deviations": [s.pk("deviation")],
+                               "description": "Shift"}, variant="start_adjustment")
+          for m in (G, P)),
+        *(Case(m, may_transition("force_monitoring", "executing_plan"),
+               obj=get("executing_plan"), hidden="plans.view_plan",
+               kwargs=lambda s: {"pk": s.pk("executing_plan"), "name": "force_monitoring"},
+               data=lambda s: {"reason": "Trade fair"}, variant="force_monitoring")
+          for m in (G, P)),
     ],
     "plans:part-add": [Case(m, "plans.steer_plan",
                             kwargs=lambda s: {"pk": s.pk("unit_plan"), "kind": "competitor"},
@@ -668,6 +744,45 @@ RULES: dict[str, list[Case]] = {
                           kwargs=pk_of("review", "review_pk"), data=_review_form,
                           hidden="plans.view_plan", hidden_obj=plan_of("review"))
                      for m in (G, P)],
+
+    # Plans II pages
+    "plans:publish": [Case(m, "plans.publish_plan", data=lambda s: {"note": ""},
+                           why="allowed on a plan in monitoring: 409, already running",
+                           **RUNNING) for m in (G, P)],
+    "plans:acknowledge": [Case(P, "plans.acknowledge", obj=get("pending_ack"),
+                               kwargs=pk_of("pending_ack", "ack_pk"), data=lambda s: {},
+                               hidden="plans.view_plan", hidden_obj=get("executing_plan"))],
+    "plans:action-progress": [
+        Case(m, "plans.update_progress", obj=get("running_action"),
+             kwargs=lambda s: {"pk": s.pk("running_plan"), "action_pk": s.pk("running_action")},
+             data=lambda s: {"status": "in_progress", "percent_complete": "10"},
+             hidden="plans.view_plan", hidden_obj=get("running_plan")) for m in (G, P)],
+    "plans:reports": [Case(G, "plans.view_plan", **RUNNING)],
+    "plans:report-add": [
+        Case(m, may_post_report(), data=lambda s: {
+            "unit": s.pk("sales"), "iso_year": 2027, "iso_week": 9, "summary": "Fine"},
+             **RUNNING) for m in (G, P)],
+    "plans:report-edit": [
+        Case(m, "plans.change_weeklyreport", obj=get("report"),
+             kwargs=pk_of("report", "report_pk"), data=lambda s: {"summary": "Changed"},
+             hidden="plans.view_plan", hidden_obj=get("running_plan")) for m in (G, P)],
+    "plans:deviation-add": [
+        Case(m, "plans.report_deviation", data=lambda s: {"title": "Costs up"}, **RUNNING)
+        for m in (G, P)],
+    "plans:deviation-edit": [
+        Case(m, "plans.change_deviation", obj=get("deviation"),
+             kwargs=pk_of("deviation", "deviation_pk"),
+             data=lambda s: {"title": "Leads low", "cause_category": "market_change"},
+             hidden="plans.view_plan", hidden_obj=get("running_plan")) for m in (G, P)],
+    "plans:revisions": [Case(G, "plans.view_plan", **RUNNING)],
+    "plans:derive": [
+        Case(m, "plans.derive_plan", data=lambda s: {
+            "department": s.pk("sales"), "period_kind": "annual",
+            "period_start": "2027-01-01"}, **RUNNING) for m in (G, P)],
+    "plans:note-add": [
+        Case(m, "plans.report_deviation", data=lambda s: {
+            "source": "onsite_check", "observed_on": TODAY, "note": "Shelves empty"},
+             **RUNNING) for m in (G, P)],
 
     # --- plans: API --------------------------------------------------------------------------
     # Shadowed: PlanViewSet is registered at the router's root, so /api/v1/plans/ resolves to
@@ -709,6 +824,67 @@ RULES: dict[str, list[Case]] = {
                 lambda s: {"steps": "Call"}),
     **_api_part("strategy", "strategy", None, lambda s: {"content": "Products"},
                 lambda s: {"content": "Products"}, delete=False, create=False),
+    "plans-api:plan-revisions": [Case(G, "plans.view_plan", **RUNNING)],
+    "plans-api:plan-diff": [Case(G, "plans.view_plan", **RUNNING)],
+    "plans-api:plan-monitoring": [Case(G, "plans.view_plan", **RUNNING)],
+    "plans-api:plan-publish": [Case(P, "plans.publish_plan", data=lambda s: {},
+                                    why="allowed on a plan in monitoring: 409", **RUNNING)],
+    "plans-api:plan-derive": [Case(P, "plans.derive_plan", data=lambda s: {
+        "department": s.pk("sales"), "period_kind": "annual", "period_start": "2027-01-01"},
+        **RUNNING)],
+    "plans-api:action-progress": [Case(P, "plans.update_progress", obj=get("running_action"),
+                                       kwargs=pk_of("running_action"),
+                                       data=lambda s: {"status": "in_progress",
+                                                       "percent_complete": 10},
+                                       hidden="plans.view_actionitem")],
+    "plans-api:acknowledgement-list": [Case(G, SCOPED)],
+    "plans-api:acknowledgement-detail": [Case(G, "plans.view_acknowledgement",
+                                              obj=get("pending_ack"),
+                                              kwargs=pk_of("pending_ack"),
+                                              hidden="plans.view_acknowledgement")],
+    "plans-api:acknowledgement-acknowledge": [Case(P, "plans.acknowledge",
+                                                   obj=get("pending_ack"),
+                                                   kwargs=pk_of("pending_ack"),
+                                                   data=lambda s: {"note": "Received"},
+                                                   hidden="plans.view_acknowledgement")],
+    "plans-api:report-list": [
+        Case(G, SCOPED),
+        Case(P, may_post_report(), data=lambda s: {
+            "plan": s.pk("running_plan"), "department": s.pk("sales"), "iso_year": 2027,
+            "iso_week": 9, "summary": "Fine"}, why=HIDDEN_PLAN_IN_BODY, **RUNNING_IN_BODY)],
+    "plans-api:report-detail": [
+        Case(G, "plans.view_weeklyreport", obj=get("report"), kwargs=pk_of("report"),
+             hidden="plans.view_weeklyreport"),
+        *(Case(m, "plans.change_weeklyreport", obj=get("report"), kwargs=pk_of("report"),
+               data=lambda s: {"summary": "Changed"}, hidden="plans.view_weeklyreport")
+          for m in (U, A))],
+    "plans-api:deviation-list": [
+        Case(G, SCOPED),
+        Case(P, "plans.report_deviation", data=lambda s: {
+            "plan": s.pk("running_plan"), "title": "Costs up"}, why=HIDDEN_PLAN_IN_BODY,
+             **RUNNING_IN_BODY)],
+    "plans-api:deviation-detail": [
+        Case(G, "plans.view_deviation", obj=get("deviation"), kwargs=pk_of("deviation"),
+             hidden="plans.view_deviation"),
+        *(Case(m, "plans.change_deviation", obj=get("deviation"), kwargs=pk_of("deviation"),
+               data=lambda s: {"title": "Leads low", "evidence": "CRM"},
+               hidden="plans.view_deviation") for m in (U, A))],
+    "plans-api:adjustment-list": [
+        Case(G, SCOPED),
+        Case(P, may_transition("start_adjustment", "running_plan"), data=lambda s: {
+            "plan": s.pk("running_plan"), "kind": "strategy_change", "description": "Shift",
+            "deviations": [s.pk("deviation")]}, why=HIDDEN_PLAN_IN_BODY, **RUNNING_IN_BODY)],
+    "plans-api:adjustment-detail": [Case(G, "plans.view_adjustment", obj=get("adjustment"),
+                                         kwargs=pk_of("adjustment"),
+                                         hidden="plans.view_adjustment")],
+    "plans-api:monitoring-note-list": [
+        Case(G, SCOPED),
+        Case(P, "plans.report_deviation", data=lambda s: {
+            "plan": s.pk("running_plan"), "source": "customer_feedback", "note": "Calls"},
+             why=HIDDEN_PLAN_IN_BODY, **RUNNING_IN_BODY)],
+    "plans-api:monitoring-note-detail": [Case(G, "plans.view_monitoringnote", obj=get("note"),
+                                              kwargs=pk_of("note"),
+                                              hidden="plans.view_monitoringnote")],
     "plans-api:review-list": [Case(G, SCOPED)],
     "plans-api:review-detail": [Case(G, "plans.view_review", obj=get("review"),
                                      kwargs=pk_of("review"), hidden="plans.view_review")],
@@ -847,7 +1023,9 @@ def fingerprint():
     """Every row of the project's apps, except the audit trail of refusals and sessions
     (a refusal is audited on purpose) and login bookkeeping."""
     state = {}
-    for label in ("committee", "plans", "kpis", "opsplan", "authtoken"):
+    project = [config.label for config in apps.get_app_configs()  # the apps of this project
+               if Path(config.path).parent == Path(django_settings.BASE_DIR)]
+    for label in (*project, "authtoken"):
         for model in apps.get_app_config(label).get_models():
             qs = model._default_manager.order_by("pk")
             if model._meta.label == "opsplan.AuditEvent":
@@ -907,6 +1085,11 @@ def verdict(kind, case, response, *, api) -> str | None:
     return None
 
 
+for _module in app_matrices():  # after RULES and the helpers above exist (they import them)
+    _overlap = set(RULES) & set(_module.RULES)
+    assert not _overlap, f"{_module.__name__} repeats rules for {sorted(_overlap)}"
+    RULES.update(_module.RULES)
+    EXCLUDED.update(getattr(_module, "EXCLUDED", {}))
 CELLS = [pytest.param(persona, name, case, id=f"{persona}-{name}-{case.label}")
          for name, cases in RULES.items() for case in cases for persona in PERSONAS]
 
