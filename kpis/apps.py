@@ -13,3 +13,7 @@ class KpisConfig(AppConfig):
             key="kpis", label=_("Indicators"), url_name="kpis:catalog",
             permission="kpis.list_indicators", order=30,
         ))
+        navigation.register(navigation.NavItem(
+            key="evaluation", label=_("Evaluation"), url_name="kpis:cycles",
+            permission="kpis.list_evaluations", order=35,
+        ))

@@ -93,3 +93,48 @@ def seed(ctx):
                                               "origin": "Annual operating plan"})
     services.evaluate_signals()
     ctx.counts["measurements"] = Measurement.objects.count()
+    seed_evaluation(ctx)
+
+
+def seed_evaluation(ctx):
+    """Scorecards for Sales and Product, last month's evaluation cycle open, objectives
+    agreed, and 360-degree answers (Sales: three peers, so shown; Product: two, hidden)."""
+    from kpis import evaluation_services as ev
+    from kpis.evaluation import CycleKind, EvaluationCycle
+    from kpis.models import Rollup
+
+    if EvaluationCycle.objects.exists():
+        return
+    users = get_user_model().objects
+    keeper = users.get(username="planning.spec1")
+    revenue = Indicator.objects.filter(code="revenue").first()
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
+    for code in ("sales", "product"):
+        department = Department.objects.filter(code=code).first()
+        if department is None or revenue is None:
+            continue
+        template = ev.template_save(actor=keeper, department=department)
+        if not template.items.exists():
+            recent = Rollup.objects.filter(indicator=revenue, department=department,
+                                           grain="month").order_by("-period_start").first()
+            base = recent.value if recent else Decimal(1_000_000)
+            ev.item_add(actor=keeper, template=template, kind="quantitative",
+                        title="Revenue", indicator=revenue, weight=Decimal(70),
+                        rule="linear", target=(base * Decimal("1.05")).quantize(Decimal(1)),
+                        threshold=(base * Decimal("0.8")).quantize(Decimal(1)))
+            ev.item_add(actor=keeper, template=template, kind="qualitative",
+                        title="Teamwork", weight=Decimal(30))
+    cycle, _created = ev.open_cycle(kind=CycleKind.MONTHLY, day=last_month)
+    answers = {"goals": 4, "quality": 4, "teamwork": 5, "communication": 3, "initiative": 4}
+    for evaluation in cycle.evaluations.select_related("department"):
+        ev.objective_add(evaluation=evaluation, actor=keeper,
+                         title="Open two new distribution partners", target="2 signed",
+                         weight=Decimal(100))
+        count = 3 if evaluation.department.code == "sales" else 2
+        for n in range(count):
+            link = ev.feedback_request(evaluation=evaluation, actor=keeper, group="peer",
+                                       external_email=f"peer{n}@partner.example")
+            ev.feedback_submit(token=link.token, answers=answers,
+                               comment=["Reliable and quick.", "Shares data early.",
+                                        "Meetings could be shorter."][n])
+    ctx.counts["evaluations"] = cycle.evaluations.count()

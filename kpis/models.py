@@ -325,3 +325,15 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+from kpis.evaluation import (  # noqa: E402, F401  (models of this app, kept in their own module)
+    Evaluation,
+    EvaluationCycle,
+    FeedbackRequest,
+    FeedbackResponse,
+    ItemScore,
+    Objective,
+    ScorecardItem,
+    ScorecardTemplate,
+)

@@ -8,7 +8,9 @@ from committee.rules import (
     has_any_role,
     is_admin,
     is_auditor,
+    is_committee_chair,
     is_committee_member,
+    is_planning_manager,
     is_planning_staff,
     is_signed_in,
 )
@@ -62,3 +64,47 @@ can_record_any = is_signed_in
 
 rules.add_perm("kpis.list_indicators", is_signed_in)
 rules.add_perm("kpis.record_measurement", can_record_measurement)
+
+
+# --- performance evaluation (§4.5) ------------------------------------------------------------
+
+@rules.predicate
+def heads_evaluated_department(user, evaluation):
+    from committee.choices import Position
+
+    if evaluation is None:
+        return False
+    positions = department_positions_of(user).get(evaluation.department_id, frozenset())
+    return bool(positions & {Position.HEAD, Position.MANAGER})
+
+
+@rules.predicate
+def is_published(user, evaluation):
+    return evaluation is not None and evaluation.cycle.state == "published"
+
+
+@rules.predicate
+def in_self_assessment(user, evaluation):
+    return evaluation is not None and evaluation.cycle.state == "self_assessment"
+
+
+
+RUNS_EVALUATION = is_planning_staff | is_admin
+# The planning department runs the cycles; the committee calibrates and sees everything; the
+# auditor reads everything; a department head sees the own department's evaluation (to assess
+# itself, and its results once published) and nothing of other departments.
+can_view_evaluation = is_signed_in & (RUNS_EVALUATION | is_committee_member | is_auditor
+                                      | heads_evaluated_department)
+can_self_assess = is_signed_in & heads_evaluated_department & in_self_assessment
+can_review_evaluation = is_signed_in & RUNS_EVALUATION
+can_calibrate = is_signed_in & (is_committee_member | is_admin)
+can_publish_cycle = is_signed_in & (is_committee_chair | is_planning_manager | is_admin)
+
+rules.add_perm("kpis.list_evaluations", is_signed_in)
+rules.add_perm("kpis.keep_scorecards", can_keep_catalog)
+rules.add_perm("kpis.run_cycles", can_review_evaluation)
+rules.add_perm("kpis.view_evaluation", can_view_evaluation)
+rules.add_perm("kpis.self_assess", can_self_assess)
+rules.add_perm("kpis.review_evaluation", can_review_evaluation)
+rules.add_perm("kpis.calibrate_evaluation", can_calibrate)
+rules.add_perm("kpis.publish_cycle", can_publish_cycle)

@@ -101,3 +101,19 @@ def store_import_batch(self, batch_id: str) -> dict:
         batch.result = summary
         batch.save(update_fields=["state", "result"])
     return summary
+
+
+@shared_task(name="kpis.open_evaluation_cycles", acks_late=True, reject_on_worker_lost=True)
+def open_evaluation_cycles() -> list[int]:
+    """Daily: open the monthly, quarterly and annual evaluation cycles that are due (once)."""
+    from kpis.evaluation_services import open_due_cycles
+
+    return open_due_cycles()
+
+
+@shared_task(name="kpis.remind_feedback", acks_late=True, reject_on_worker_lost=True)
+def remind_feedback() -> int:
+    """Daily: remind reviewers of 360-degree feedback still missing (once per request)."""
+    from kpis.evaluation_services import remind_feedback as remind
+
+    return remind()

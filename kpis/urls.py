@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from kpis import views
+from kpis.evaluation_urls import urlpatterns as evaluation_patterns
 from kpis.report_urls import indicator_patterns, scorecard_patterns
 from kpis.upload_urls import urlpatterns as upload_patterns
 
@@ -17,4 +18,5 @@ urlpatterns = [
     path("data/", include(upload_patterns)),
     path("indicators/", include(indicator_patterns)),
     path("scorecards/", include(scorecard_patterns)),
+    *evaluation_patterns,
 ]

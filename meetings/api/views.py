@@ -134,7 +134,8 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                               minutes=body.validated_data["minutes"], request=request)
         return self._detail(meeting)
 
-    @extend_schema(request=s.MeetingDecisionRequestSerializer, responses={201: s.MeetingDecisionSerializer})
+    @extend_schema(request=s.MeetingDecisionRequestSerializer,
+                   responses={201: s.MeetingDecisionSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Record a decision with who decided; ``needs_committee`` puts it to the committee's
@@ -148,7 +149,8 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                             request=request, **data)
         return Response(s.MeetingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.MeetingFollowUpRequestSerializer, responses={201: s.FollowUpSerializer})
+    @extend_schema(request=s.MeetingFollowUpRequestSerializer,
+                   responses={201: s.FollowUpSerializer})
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_up(self, request, pk=None):
         """Agree a follow-up action (owner, due date); open ones reappear on the next
@@ -256,7 +258,8 @@ class StakeholderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         page = self.paginate_queryset(stakeholder.contacts.order_by("-on", "-pk"))
         return self.get_paginated_response(s.StakeholderContactSerializer(page, many=True).data)
 
-    @extend_schema(request=s.StakeholderContactSerializer, responses={201: s.StakeholderContactSerializer})
+    @extend_schema(request=s.StakeholderContactSerializer,
+                   responses={201: s.StakeholderContactSerializer})
     @contacts.mapping.post
     def log_contact(self, request, pk=None):
         """Log a contact (date, channel, summary)."""
@@ -265,4 +268,5 @@ class StakeholderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         body.is_valid(raise_exception=True)
         contact = services.contact_log(stakeholder=stakeholder, actor=request.user,
                                        request=request, **body.validated_data)
-        return Response(s.StakeholderContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+        return Response(s.StakeholderContactSerializer(contact).data,
+                        status=status.HTTP_201_CREATED)

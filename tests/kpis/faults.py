@@ -123,3 +123,25 @@ SCENARIOS = [
     Redelivered("kpis.remind_stale", prepare_remind_stale),
     Redelivered("kpis.store_import_batch", prepare_store_import_again),
 ]
+
+
+def prepare_open_cycles(request):
+    from kpis.evaluation import Evaluation, EvaluationCycle
+
+    request.getfixturevalue("author")
+    return Run(state=lambda: (sorted(EvaluationCycle.objects.values_list("kind",
+                                                                         "period_start")),
+                              Evaluation.objects.count(), Notification.objects.count()))
+
+
+def prepare_remind_feedback(request):
+    from kpis.evaluation import FeedbackRequest
+
+    return Run(state=lambda: (FeedbackRequest.objects.filter(reminded_at__isnull=False).count(),
+                              Notification.objects.count()))
+
+
+SCENARIOS += [
+    Redelivered("kpis.open_evaluation_cycles", prepare_open_cycles),
+    Redelivered("kpis.remind_feedback", prepare_remind_feedback),
+]
