@@ -559,3 +559,19 @@ def remind_overdue_contacts(today=None) -> int:
                 url=stakeholder.get_absolute_url(), event=Event.REMINDER)
             sent += 1
     return sent
+
+
+def propose_adhoc_for_risk(*, risk, assessment=None) -> None:
+    """A risk just became high or critical: propose an ad-hoc meeting to the planning manager
+    and the committee chair (a notification whose link opens the form pre-filled)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    level = assessment.get_level_display() if assessment is not None else ""
+    query = urlencode({"title": _("Risk: %s") % risk, "urgency": Urgency.URGENT,
+                       "subject": _("The risk “%(risk)s” is now %(level)s: decide the response.")
+                       % {"risk": risk, "level": level}})
+    people = [p for p in (planning_manager(), committee_chair()) if p is not None]
+    notify(people, lambda: _("The risk “%s” became high: call an ad-hoc meeting?") % risk,
+           url=f"{reverse('meetings:create')}?{query}", event=Event.ASSIGNED)

@@ -68,7 +68,10 @@ def meeting_detail(request, pk):
 def meeting_create(request):
     if not request.user.has_perm("meetings.call_meeting"):
         raise PermissionDenied
-    form = forms.AdhocMeetingForm(posted(request))
+    # a proposal (e.g. from a risk that became high) arrives with the form pre-filled
+    initial = {k: request.GET[k][:5000] for k in ("title", "subject", "urgency")
+               if k in request.GET}
+    form = forms.AdhocMeetingForm(posted(request), initial=initial)
     if request.method == "POST" and (meeting := submit(form, services.call_adhoc,
                                                        actor=request.user, request=request)):
         messages.success(request, _("Meeting called; the invitations are on their way."))

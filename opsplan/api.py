@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_filters import IsoDateTimeFilter
+from django_filters.fields import IsoDateTimeField
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -170,3 +172,31 @@ class NotificationPreferenceSerializer(serializers.Serializer):
     label = serializers.CharField(read_only=True)
     in_app = serializers.BooleanField(default=True)
     by_email = serializers.BooleanField(default=True)
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+class BoundedIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time that the database can store: a UTC offset within ±14:00 and a
+    year that stays within 1–9999 in UTC (anything else is a 400 naming the parameter)."""
+
+    def clean(self, value):
+        import datetime as dt
+
+        from django.core.exceptions import ValidationError as FormValidationError
+
+        moment = super().clean(value)
+        if moment is None:
+            return moment
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) > dt.timedelta(hours=14):
+            raise FormValidationError(_("The UTC offset must lie within ±14:00."))
+        try:
+            moment.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise FormValidationError(_("Out of the supported date range.")) from exc
+        return moment
+
+
+class BoundedIsoDateTimeFilter(IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField

@@ -269,7 +269,16 @@ SPECTACULAR_SETTINGS = {
                             "MeetingStateEnum": "meetings.choices.MeetingState",
                             "PeriodKindEnum": "plans.choices.PeriodKind",
                             "ScorecardItemKindEnum": "kpis.evaluation.ItemKind",
-                            "StakeholderKindEnum": "meetings.choices.StakeholderKind"},
+                            "StakeholderKindEnum": "meetings.choices.StakeholderKind",
+                            "RiskLevelEnum": "risks.choices.Level",
+                            "RiskCategoryEnum": "risks.choices.Category",
+                            "RiskStatusEnum": "risks.choices.Status",
+                            "RiskMethodEnum": "risks.choices.Method",
+                            "RiskStrategyEnum": "risks.choices.Strategy",
+                            "RiskAssessmentKindEnum": "risks.choices.AssessmentKind",
+                            "RiskAcceptanceStateEnum": "risks.choices.AcceptanceState",
+                            "RiskActionStatusEnum": "risks.choices.ActionStatus",
+                            "PlanActionStatusEnum": "plans.choices.ActionStatus"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -322,3 +331,12 @@ LOGGING = {
 # --- OpsPlan --------------------------------------------------------------------------------
 OPSPLAN_REQUIRE_SERVICES = env.bool("OPSPLAN_REQUIRE_SERVICES", False)
 HEALTHZ_BROKER_TIMEOUT = env.int("HEALTHZ_BROKER_TIMEOUT", 2)
+
+# --- the company's rules (§4.4 costs) ----------------------------------------------------------
+OPSPLAN_CURRENCY = env.str("OPSPLAN_CURRENCY", "CNY")
+# A plan needs cost budget lines before internal review when on.
+OPSPLAN_COSTS_BUDGET_REQUIRED = env.bool("OPSPLAN_COSTS_BUDGET_REQUIRED", False)
+# Rewarded saving suggestions: a share of the confirmed saving, capped, from a minimum saving.
+OPSPLAN_COSTS_REWARD_RATE = env.str("OPSPLAN_COSTS_REWARD_RATE", "0.05")
+OPSPLAN_COSTS_REWARD_CAP = env.str("OPSPLAN_COSTS_REWARD_CAP", "10000")
+OPSPLAN_COSTS_REWARD_MIN_SAVING = env.str("OPSPLAN_COSTS_REWARD_MIN_SAVING", "1000")

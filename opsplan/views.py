@@ -70,7 +70,8 @@ class ApiRoot(APIView):
 
     permission_classes = [IsAuthenticated]
     sections = {"committee": "committee-api:api-root", "kpis": "kpis-api:api-root",
-                "plans": "plans-api:api-root", "meetings": "meetings-api:api-root"}
+                "plans": "plans-api:api-root", "risks": "risks-api:api-root",
+                "costs": "costs-api:api-root", "meetings": "meetings-api:api-root"}
 
     @extend_schema(exclude=True)
     def get(self, request, format=None):

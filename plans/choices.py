@@ -99,6 +99,7 @@ class DeviationSource(models.TextChoices):
     KPI_SIGNAL = "kpi_signal", _("Red KPI signal")
     OVERDUE_ACTION = "overdue_action", _("Overdue critical action")
     REPORTED = "reported", _("Reported by a user")
+    COST_OVERRUN = "cost_overrun", _("Cost over-run")
 
 
 class CauseCategory(models.TextChoices):

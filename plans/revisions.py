@@ -25,6 +25,7 @@ class Section:
     build: Callable | None = None  # plan -> list[dict] or dict
     row_label: Callable | None = None  # row -> str
     field_labels: dict = field(default_factory=dict)
+    restore: Callable | None = None  # (plan, rows) -> None: put the section back (adjustments)
 
 
 SECTIONS: dict[str, Section] = {}
@@ -241,3 +242,6 @@ def restore(plan, snap: dict) -> None:
             obj.save()
             if model is ActionItem and "goals" in row:
                 obj.goals.set(Goal.objects.filter(plan=plan, pk__in=row["goals"]))
+    for section in SECTIONS.values():  # sections other apps add (costs: the budget)
+        if section.restore is not None:
+            section.restore(plan, snap.get(section.name, []))

@@ -9,13 +9,14 @@ from meetings import selectors, services
 from meetings.api import serializers as s
 from meetings.choices import MeetingKind, MeetingState
 from meetings.models import AgendaItem, FollowUp, Participant
+from opsplan.api import BoundedIsoDateTimeFilter
 
 
 class MeetingFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=MeetingKind.choices)
     state = filters.ChoiceFilter(choices=MeetingState.choices)
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = BoundedIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = BoundedIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
 
 class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

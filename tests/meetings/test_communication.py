@@ -114,3 +114,23 @@ def test_pages_and_api_for_issues_and_stakeholders(client, api, unit_staff, sale
     resolved = api.as_(planning_manager).post(f"/api/v1/meetings/issues/{issue_id}/resolve/",
                                               {"resolution": "Sent."}, format="json")
     assert resolved.status_code == 200 and resolved.json()["state"] == "resolved"
+
+
+def test_a_risk_that_becomes_high_proposes_an_ad_hoc_meeting(
+        client, author, sales, planning_manager, chair, django_capture_on_commit_callbacks):
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.risks import builders as risk_builders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        risk = risk_builders.assessed(author, sales, likelihood=5, impact=5)
+    proposal = Notification.objects.get(recipient=planning_manager,
+                                        message__contains="call an ad-hoc meeting")
+    assert Notification.objects.filter(recipient=chair,
+                                       message__contains="call an ad-hoc meeting").exists()
+    url = urlsplit(proposal.url)
+    assert url.path == reverse("meetings:create")
+    assert parse_qs(url.query)["title"] == [f"Risk: {risk}"]
+    client.force_login(planning_manager)
+    form = client.get(proposal.url).context["form"]
+    assert form.initial["title"] == f"Risk: {risk}" and form.initial["urgency"] == "urgent"

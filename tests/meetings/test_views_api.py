@@ -181,3 +181,11 @@ def test_the_monthly_report_pack_page_and_workbook(client, chair, committee_memb
 
     sheets = load_workbook(BytesIO(book.content)).sheetnames
     assert "Goal completion per plan" in sheets
+
+
+@pytest.mark.parametrize("value", ["0023-02-28T05:46:17-19:29", "9999-12-31T23:59:59-14:00",
+                                   "not a time"])
+def test_date_filters_refuse_what_the_database_cannot_store(api, planning_manager, value):
+    response = api.as_(planning_manager).get("/api/v1/meetings/", {"starts_after": value})
+    assert response.status_code == 400, response.content
+    assert "starts_after" in response.json()["errors"]
