@@ -17,6 +17,7 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["username", "display_name", "first_name", "last_name", "email", "language",
+                  "time_zone",
                   "is_active"]
 
 

@@ -1,5 +1,6 @@
 """The organisation of §2: departments, people and their positions, the committee and its seats."""
 
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,6 +29,12 @@ from committee.choices import (
 )
 
 
+def validate_time_zone(value):
+    """A zone of the IANA database (e.g. Europe/Berlin)."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: use a name such as Europe/Berlin."))
+
+
 class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
     """A person who signs in. What they may do follows from their memberships and seats."""
 
@@ -35,6 +42,11 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True,
         help_text=_("Empty: follow the browser."),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone],
+        help_text=_("Empty: the company's time zone. Times are shown in this zone, daylight "
+                    "saving included."),
     )
 
     class Meta(AbstractUser.Meta):

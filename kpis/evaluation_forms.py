@@ -24,6 +24,14 @@ class MethodWeightsForm(forms.Form):
     feedback_weight = forms.DecimalField(label=_("360-degree feedback weight (%)"),
                                          min_value=0, max_value=100, **PCT)
     scale = forms.IntegerField(label=_("Rating scale"), min_value=2, max_value=10)
+    anchors = forms.CharField(label=_("Scale anchors"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("What each rating means, one line per rating, the "
+                                          "lowest first."))
+
+    def clean_anchors(self):
+        lines = [line.strip() for line in self.cleaned_data.get("anchors", "").splitlines()]
+        return [line for line in lines if line]
 
 
 class ItemForm(forms.Form):

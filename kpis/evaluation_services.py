@@ -79,6 +79,13 @@ def template_save(*, actor, department, request=None, **data) -> ScorecardTempla
     for field in ("kpi_weight", "mbo_weight", "feedback_weight", "scale", "anchors"):
         if field in data:
             setattr(template, field, data[field])
+    anchors = template.anchors or []
+    if not isinstance(anchors, list) or not all(isinstance(a, str) and len(a) <= 300
+                                                for a in anchors):
+        raise ValidationError({"anchors": [_("Anchors are short texts, one per rating.")]})
+    if anchors and len(anchors) != template.scale:
+        raise ValidationError({"anchors": [_("Give one anchor for each of the %d ratings, or "
+                                             "none.") % template.scale]})
     total = template.kpi_weight + template.mbo_weight + template.feedback_weight
     if total != 100:
         raise ValidationError({"kpi_weight": [_("The method weights must sum to 100 %% (now "

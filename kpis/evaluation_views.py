@@ -120,10 +120,17 @@ def evaluation(request, pk):
         "may_calibrate": user.has_perm("kpis.calibrate_evaluation", found)
         and state == CycleState.CALIBRATION,
         "feedback_groups": FeedbackGroup.choices,
+        "anchors": _anchors(found),
         "scores_visible": state in (CycleState.CALIBRATION, CycleState.PUBLISHED)
         or not user.has_perm("kpis.self_assess", found),
     }
     return render(request, "kpis/evaluation/evaluation.html", context)
+
+
+def _anchors(evaluation) -> list[tuple[int, str]]:
+    template = ScorecardTemplate.objects.filter(department=evaluation.department).first()
+    anchors = (template.anchors if template else None) or []
+    return list(enumerate(anchors, start=1))
 
 
 ACTIONS = {
@@ -177,7 +184,8 @@ def template(request, code):
         initial={"kpi_weight": getattr(found, "kpi_weight", 60),
                  "mbo_weight": getattr(found, "mbo_weight", 30),
                  "feedback_weight": getattr(found, "feedback_weight", 10),
-                 "scale": getattr(found, "scale", 5)})
+                 "scale": getattr(found, "scale", 5),
+                 "anchors": "\n".join(getattr(found, "anchors", None) or [])})
     item_form = forms.ItemForm(request.POST if request.method == "POST"
                                and "title" in request.POST else None)
     if request.method == "POST":

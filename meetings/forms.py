@@ -160,3 +160,20 @@ class ContactForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     summary = forms.CharField(label=_("Summary"), max_length=10_000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpToPlanForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None,
+                                  help_text=_("Plans in needs analysis, drafting or an "
+                                              "adjustment that you may edit."))
+    department = forms.ModelChoiceField(label=_("Responsible department"), queryset=None)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from committee.models import Department
+        from plans.choices import EDITABLE_STATES
+        from plans.selectors import visible_plans
+
+        super().__init__(*args, **kwargs)
+        plans = visible_plans(user).filter(state__in=EDITABLE_STATES).order_by("title")
+        self.fields["plan"].queryset = plans
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)

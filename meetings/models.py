@@ -196,6 +196,10 @@ class FollowUp(RulesModelMixin, models.Model, metaclass=RulesModelBase):
                              default=FollowUpState.OPEN, editable=False)
     done_at = models.DateTimeField(_("done"), null=True, blank=True, editable=False)
     done_note = models.TextField(_("outcome"), blank=True, max_length=5000, editable=False)
+    plan_action = models.ForeignKey(
+        "plans.ActionItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        editable=False, verbose_name=_("plan action item"),
+        help_text=_("When the follow-up became an action item of a plan, tracked there."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(_("agreed"), default=timezone.now, editable=False)

@@ -47,8 +47,12 @@ def _setting(name, default):
 
 
 def _at(day: dt.date, clock: str) -> dt.datetime:
+    """``clock`` on ``day`` in the company's time zone (whoever's zone is active)."""
+    import zoneinfo
+
     hour, minute = (int(x) for x in clock.split(":"))
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+    return dt.datetime.combine(day, dt.time(hour, minute),
+                               tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 def weekly_slot(day: dt.date) -> str:
@@ -434,6 +438,36 @@ def close_follow_up(*, follow_up: FollowUp, actor, note: str = "", request=None)
     locked.save(update_fields=["state", "done_at", "done_note"])
     record(actor=actor, action="meetings.follow_up.done", subject=locked.meeting,
            request=request, data={"follow_up": locked.pk, "note": note[:200]})
+    return locked
+
+
+@transaction.atomic
+def follow_up_to_plan_action(*, follow_up: FollowUp, actor, plan, department,
+                             request=None) -> FollowUp:
+    """Make the follow-up an action item of a plan (owner, due date and title carried over);
+    it is then tracked on the plan and done here. The plan must take new content (needs
+    analysis, drafting or an adjustment) and the person may edit it: a running plan changes
+    through an adjustment."""
+    from plans.models import ActionItem
+    from plans.services import part_save
+
+    locked = FollowUp.objects.select_for_update(of=("self",)).select_related("meeting").get(
+        pk=follow_up.pk)
+    if not actor.has_perm("meetings.change_followup", locked):
+        raise PermissionDenied(_("You may not move this follow-up."))
+    if locked.state == FollowUpState.DONE:
+        raise Conflict(_("This follow-up is already done."))
+    action = part_save(plan=plan, part=ActionItem(), actor=actor, request=request,
+                       title=locked.title[:200], department=department, person=locked.owner,
+                       deadline=locked.due_date,
+                       steps=_("Agreed at “%s”.") % locked.meeting)
+    locked.plan_action = action
+    locked.state, locked.done_at = FollowUpState.DONE, timezone.now()
+    locked.done_note = _("Became an action item of the plan “%s”.") % plan
+    locked.save(update_fields=["plan_action", "state", "done_at", "done_note"])
+    record(actor=actor, action="meetings.follow_up.to_plan", subject=locked.meeting,
+           request=request, data={"follow_up": locked.pk, "plan": plan.pk,
+                                   "action": action.pk})
     return locked
 
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
     path("follow-ups/<int:follow_up_pk>/done/", views.follow_up_close, name="follow-up-close"),
+    path("follow-ups/<int:follow_up_pk>/to-plan/", views.follow_up_to_plan,
+         name="follow-up-to-plan"),
     path("issues/", views.issues, name="issues"),
     path("issues/new/", views.issue_raise, name="issue-raise"),
     path("issues/<int:issue_pk>/resolve/", views.issue_resolve, name="issue-resolve"),

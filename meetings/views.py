@@ -358,3 +358,19 @@ def stakeholder_detail(request, pk):
         "stakeholder": stakeholder, "form": form, "may_log": may_log,
         "contacts": stakeholder.contacts.select_related("recorded_by")[:100]},
         status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+def follow_up_to_plan(request, follow_up_pk):
+    follow_up = get_object_or_404(FollowUp.objects.select_related("meeting"), pk=follow_up_pk)
+    meeting = _meeting(request, follow_up.meeting_id)
+    if not request.user.has_perm("meetings.change_followup", follow_up):
+        raise PermissionDenied
+    form = forms.FollowUpToPlanForm(posted(request), user=request.user)
+    if request.method == "POST" and submit(form, services.follow_up_to_plan_action,
+                                           follow_up=follow_up, actor=request.user,
+                                           request=request):
+        messages.success(request, _("The follow-up is now an action item of the plan."))
+        return redirect(meeting)
+    return _form_page(request, form, _("Make it a plan action item: %s") % follow_up.title,
+                      meeting)

@@ -11,6 +11,7 @@ from django_filters.fields import IsoDateTimeField
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser as _DRFJSONParser
 from rest_framework.permissions import BasePermission
 
 from opsplan.errors import Conflict, as_contention
@@ -200,3 +201,36 @@ class BoundedIsoDateTimeField(IsoDateTimeField):
 
 class BoundedIsoDateTimeFilter(IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
+
+
+# --- parsers and fields that keep NUL characters out of the database ------------------------
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class JSONParser(_DRFJSONParser):
+    """DRF's JSON parser that refuses NUL characters anywhere in the body (PostgreSQL cannot
+    store them; no field of this project may hold one): a 400, never a database error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if _has_nul(data):
+            raise exceptions.ParseError(_("Text may not contain NUL characters."))
+        return data
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object named by its code: a text the database can compare (no NUL, at most
+    200 characters), else "no such object" — never a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and ("\x00" in data or len(data) > 200):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])
+        return super().to_internal_value(data)

@@ -1,8 +1,10 @@
-from django.utils import translation
+import zoneinfo
+
+from django.utils import timezone, translation
 
 
 class UserLanguageMiddleware:
-    """Use the signed-in person's preferred language when they chose one.
+    """Use the signed-in person's preferred language and time zone when they chose them.
 
     Runs after LocaleMiddleware (which picked the cookie or browser language) and after
     authentication, so the stored preference wins across browsers and devices.
@@ -17,7 +19,16 @@ class UserLanguageMiddleware:
         if language and user.is_authenticated:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+        zone = getattr(user, "time_zone", "") if user is not None else ""
+        if zone and user.is_authenticated:
+            try:  # times on pages in the person's own zone (daylight saving included)
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # nothing after this request runs in the person's zone
 
 
 class ConflictMiddleware:

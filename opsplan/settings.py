@@ -235,6 +235,11 @@ SECURE_CSP = {
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": [
+        "opsplan.api.JSONParser",  # refuses NUL characters (opsplan/api.py)
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",

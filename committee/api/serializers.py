@@ -34,7 +34,7 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = get_user_model()
         fields = ["id", "username", "display_name", "first_name", "last_name", "email",
-                  "language", "is_active", "memberships", "password"]
+                  "language", "time_zone", "is_active", "memberships", "password"]
 
     def validate_password(self, value):
         from django.contrib.auth.password_validation import validate_password

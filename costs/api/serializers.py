@@ -25,6 +25,7 @@ from costs.models import (
     VarianceExplanation,
 )
 from costs.money import MAX_AMOUNT
+from opsplan.api import CodeRelatedField
 from plans.models import ActionItem, Plan
 
 MAX_PK = 2**53
@@ -136,7 +137,7 @@ class EntryCreateSerializer(serializers.Serializer):
     plan = PK(queryset=Plan.objects.all())
     kind = Choice(EntryKind.choices, default=EntryKind.ACTUAL)
     category = Choice(Category.choices)
-    department = serializers.SlugRelatedField(slug_field="code",
+    department = CodeRelatedField(slug_field="code",
                                               queryset=Department.objects.filter(
                                                   is_active=True))
     incurred_on = serializers.DateField()

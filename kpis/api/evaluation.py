@@ -31,12 +31,13 @@ from kpis.evaluation import (
 )
 from kpis.evaluation_views import visible_evaluations
 from kpis.models import Indicator
+from opsplan.api import CodeRelatedField
 
 PCT = {"max_digits": 7, "decimal_places": 2}
 
 
 class ScorecardItemSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", required=False, allow_null=True,
+    indicator = CodeRelatedField(slug_field="code", required=False, allow_null=True,
                                              queryset=Indicator.objects.filter(is_active=True))
     bands = serializers.JSONField(required=False)
 
@@ -48,15 +49,19 @@ class ScorecardItemSerializer(serializers.ModelSerializer):
 
 
 class ScorecardTemplateSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code",
+    department = CodeRelatedField(slug_field="code",
                                               queryset=Department.objects.filter(is_active=True))
     items = ScorecardItemSerializer(many=True, read_only=True)
     problems = serializers.SerializerMethodField()
+    anchors = serializers.ListField(child=serializers.CharField(max_length=300),
+                                    required=False, max_length=10,
+                                    help_text=_("What each rating means, lowest first (one "
+                                                "per rating, or none)."))
 
     class Meta:
         model = ScorecardTemplate
         fields = ["id", "department", "kpi_weight", "mbo_weight", "feedback_weight", "scale",
-                  "items", "problems"]
+                  "anchors", "items", "problems"]
         read_only_fields = ["id"]
 
     def get_problems(self, obj) -> list[str]:

@@ -10,12 +10,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from kpis import selectors, services
 from kpis.api import serializers as s
 from kpis.models import IdempotencyKey, Measurement, Rollup
+from opsplan.api import JSONParser
 
 MAX_BODY = 20 * 1024 * 1024
 

@@ -37,7 +37,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowUp
         fields = ["id", "meeting", "agenda_item", "title", "owner", "due_date", "state",
-                  "done_at", "done_note"]
+                  "done_at", "done_note", "plan_action"]
         read_only_fields = fields
 
 
@@ -168,3 +168,8 @@ class StakeholderContactSerializer(serializers.ModelSerializer):
         fields = ["id", "stakeholder", "on", "channel", "summary", "recorded_by",
                   "recorded_at"]
         read_only_fields = ["id", "stakeholder", "recorded_by", "recorded_at"]
+
+
+class FollowUpToPlanSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    department = serializers.IntegerField(min_value=1, max_value=2**31 - 1)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -173,7 +174,7 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["state", "owner", "meeting"]
     lookup_value_regex = r"\d+"
     permission_map = {"list": "meetings.list_meetings", "retrieve": "meetings.list_meetings",
-                      "done": "meetings.change_followup"}
+                      "done": "meetings.change_followup", "to_plan": "meetings.change_followup"}
 
     def get_queryset(self):
         return (FollowUp.objects.filter(meeting__in=selectors.visible_meetings(
@@ -188,6 +189,32 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         follow_up = services.close_follow_up(follow_up=follow_up, actor=request.user,
                                              request=request, **body.validated_data)
+        return Response(s.FollowUpSerializer(follow_up).data)
+
+    @extend_schema(request=s.FollowUpToPlanSerializer, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"], url_path="to-plan")
+    def to_plan(self, request, pk=None):
+        """Make the follow-up an action item of a plan you may edit (needs analysis, drafting
+        or an adjustment: 409 otherwise); it is then tracked on the plan."""
+        from committee.models import Department
+        from plans.selectors import visible_plans
+
+        follow_up = self.get_object()
+        body = s.FollowUpToPlanSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = visible_plans(request.user).filter(pk=body.validated_data["plan"]).first()
+        department = Department.objects.filter(pk=body.validated_data["department"],
+                                               is_active=True).first()
+        errors = {}
+        if plan is None:
+            errors["plan"] = [_("No such plan.")]
+        if department is None:
+            errors["department"] = [_("No such department.")]
+        if errors:
+            raise ValidationError(errors)
+        follow_up = services.follow_up_to_plan_action(follow_up=follow_up, actor=request.user,
+                                                      plan=plan, department=department,
+                                                      request=request)
         return Response(s.FollowUpSerializer(follow_up).data)
 
 

@@ -216,3 +216,17 @@ def test_feedback_reminders_go_once_to_reviewers_who_have_not_answered(template,
     assert ev.remind_feedback(now=later) == 0
     assert Notification.objects.filter(recipient=reviewer,
                                        message__startswith="Reminder").count() == 1
+
+
+def test_scale_anchors_are_one_per_rating(author, sales, client):
+    from django.urls import reverse
+
+    with pytest.raises(ValidationError) as excinfo:
+        ev.template_save(actor=author, department=sales, scale=3, anchors=["Poor", "Fine"])
+    assert "anchors" in excinfo.value.message_dict
+    template = ev.template_save(actor=author, department=sales, scale=3,
+                                anchors=["Poor", "Meets expectations", "Outstanding"])
+    assert template.anchors[2] == "Outstanding"
+    client.force_login(author)
+    page = client.get(reverse("kpis:scorecard-template", args=[sales.code]))
+    assert "Meets expectations" in page.content.decode()

@@ -168,7 +168,23 @@ def _contact_body(s):
     return {"on": "2026-11-20", "channel": "visit", "summary": "Met."}
 
 
+def may_move_to_plan(user, s):
+    return (user.has_perm("meetings.change_followup", s.follow_up)
+            and user.has_perm("plans.steer_plan", s.plan))
+
+
 RULES.update({
+    "meetings:follow-up-to-plan": [
+        Case(G, "meetings.change_followup", obj=get("follow_up"),
+             kwargs=pk_of("follow_up", "follow_up_pk"), hidden="meetings.view_meeting",
+             hidden_obj=get("running_meeting")),
+        Case(P, may_move_to_plan, kwargs=pk_of("follow_up", "follow_up_pk"),
+             data=lambda s: {"plan": s.pk("plan"), "department": s.pk("sales")},
+             hidden="meetings.view_meeting", hidden_obj=get("running_meeting"))],
+    "meetings-api:follow-up-to-plan": [
+        Case(P, may_move_to_plan, kwargs=pk_of("follow_up"),
+             data=lambda s: {"plan": s.pk("plan"), "department": s.pk("sales")},
+             hidden="meetings.view_meeting", hidden_obj=get("running_meeting"))],
     "meetings:issues": [Case(G, signed_in)],
     "meetings:issue-raise": [Case(G, "meetings.add_coordinationissue"),
                              Case(P, "meetings.add_coordinationissue", data=_issue_form)],

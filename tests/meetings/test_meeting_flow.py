@@ -201,3 +201,45 @@ def test_invitations_are_e_mailed_once_per_sequence_with_the_ics(
     (event,) = Calendar.from_ical(content).walk("VEVENT")
     assert int(event["sequence"]) == 1 and event.decoded("dtstart") == later
     assert send_invitations.apply(args=[meeting.pk, 0]).get() == 0  # an outdated sequence
+
+
+def test_a_follow_up_becomes_an_action_item_of_a_plan_being_drafted(
+        planning_manager, unit_head, author, sales, monday, api):
+    from plans.models import ActionItem
+    from tests.plans import builders
+
+    meeting, _ = services.schedule_weekly(monday)
+    _held(meeting, planning_manager)
+    follow_up = services.add_follow_up(meeting=meeting, actor=planning_manager,
+                                       title="Survey the northern distributors",
+                                       owner=unit_head, due_date=dt.date(2027, 3, 1))
+    draft = builders.drafting(author)  # a plan for 2027
+    moved = services.follow_up_to_plan_action(follow_up=follow_up, actor=planning_manager,
+                                              plan=draft, department=sales)
+    action = ActionItem.objects.get(plan=draft, title="Survey the northern distributors")
+    assert (action.person, action.deadline, action.department) == (
+        unit_head, follow_up.due_date, sales)
+    assert moved.state == FollowUpState.DONE and moved.plan_action == action
+    # done here now: not carried onto the next agenda
+    following, _ = services.schedule_weekly(monday + dt.timedelta(days=7))
+    assert not following.agenda.filter(source=f"meetings.follow_up:{follow_up.pk}").exists()
+
+
+def test_a_running_plan_takes_no_new_action_item_from_a_meeting(planning_manager, unit_head,
+                                                                 running_plan, sales, monday,
+                                                                 api):
+    meeting, _ = services.schedule_weekly(monday)
+    _held(meeting, planning_manager)
+    follow_up = services.add_follow_up(meeting=meeting, actor=planning_manager, title="x",
+                                       owner=unit_head, due_date=monday)
+    with pytest.raises(Conflict):
+        services.follow_up_to_plan_action(follow_up=follow_up, actor=planning_manager,
+                                          plan=running_plan, department=sales)
+    response = api.as_(planning_manager).post(
+        f"/api/v1/meetings/follow-ups/{follow_up.pk}/to-plan/",
+        {"plan": running_plan.pk, "department": sales.pk}, format="json")
+    assert response.status_code == 409
+    wrong = api.as_(planning_manager).post(
+        f"/api/v1/meetings/follow-ups/{follow_up.pk}/to-plan/",
+        {"plan": 999999, "department": sales.pk}, format="json")
+    assert wrong.status_code == 400 and "plan" in wrong.json()["errors"]

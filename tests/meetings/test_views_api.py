@@ -189,3 +189,21 @@ def test_date_filters_refuse_what_the_database_cannot_store(api, planning_manage
     response = api.as_(planning_manager).get("/api/v1/meetings/", {"starts_after": value})
     assert response.status_code == 400, response.content
     assert "starts_after" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(("day", "berlin"), [(dt.date(2026, 11, 23), "2 a.m."),
+                                             (dt.date(2026, 7, 6), "3 a.m.")])
+def test_a_person_abroad_sees_meeting_times_in_their_own_zone_across_dst(
+        client, planning_manager, unit_head, day, berlin):
+    meeting, _ = services.schedule_weekly(day)  # 09:00 in Shanghai
+    client.force_login(unit_head)
+    assert "9 a.m." in client.get(meeting.get_absolute_url()).content.decode()
+    unit_head.time_zone = "Europe/Berlin"  # winter UTC+1, summer UTC+2
+    unit_head.save(update_fields=["time_zone"])
+    assert berlin in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_an_unknown_time_zone_is_refused(api, planning_manager, unit_head):
+    response = api.as_(planning_manager).patch(f"/api/v1/committee/people/{unit_head.pk}/",
+                                               {"time_zone": "Mars/Olympus"}, format="json")
+    assert response.status_code == 400 and "time_zone" in response.json()["errors"]
