@@ -42,6 +42,7 @@ from costs.models import (
 from costs.money import CENT, MAX_AMOUNT, period_starts, split_even, to_money
 from opsplan.audit import record, save_audited
 from opsplan.errors import Conflict
+from opsplan.models import Event
 from opsplan.notifications import notify
 
 RUNNING = ("execution", "monitoring", "adjustment")
@@ -246,7 +247,8 @@ def target_save(*, plan, actor, target=None, request=None, **data) -> CostTarget
     save_audited(target, actor=actor, subject=locked, request=request,
                  action="costs.target.save", data=changes)
     notify([target.owner], lambda: _("You own a cost target on “%(plan)s”.")
-           % {"plan": locked.title}, url=_plan_costs_url(locked), exclude=actor)
+           % {"plan": locked.title}, url=_plan_costs_url(locked), exclude=actor,
+           event=Event.ASSIGNED)
     return target
 
 
@@ -619,7 +621,8 @@ def apply_overrun_decision(*, decision, actor) -> None:
     notify(_plan_people(plan), lambda: _("The committee decided the over-run of "
                                          "%(category)s on “%(plan)s”: %(state)s.")
            % {"category": Category(overrun.category).label, "plan": plan.title,
-              "state": overrun.get_state_display()}, url=_plan_costs_url(plan))
+              "state": overrun.get_state_display()}, url=_plan_costs_url(plan),
+           event=Event.DECISION)
 
 
 # --- saving measures, suggestions and rewards ----------------------------------------------
@@ -843,6 +846,6 @@ def remind_missing_explanations() -> list:
                        lambda label=label, month=item["month"], title=plan.title: _(
                            "Explain the variance of %(category)s on “%(plan)s” for %(month)s.")
                        % {"category": label, "plan": title, "month": f"{month:%Y-%m}"},
-                       url=_plan_costs_url(plan))
+                       url=_plan_costs_url(plan), event=Event.REMINDER)
                 sent.append(reminder)
     return sent

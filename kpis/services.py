@@ -239,6 +239,7 @@ def remind_stale(today: dt.date | None = None) -> int:
     from committee.choices import Position
     from committee.models import Membership
     from kpis.models import Reminder
+    from opsplan.models import Event
     from opsplan.notifications import notify
 
     sent = 0
@@ -253,7 +254,8 @@ def remind_stale(today: dt.date | None = None) -> int:
             .select_related("user")]
         notify(recipients, lambda i=indicator, d=due: _(
             "Data for “%(indicator)s” from %(period)s is missing: please supply it.")
-            % {"indicator": i.name, "period": d}, url=indicator.get_absolute_url())
+            % {"indicator": i.name, "period": d}, url=indicator.get_absolute_url(),
+            event=Event.REMINDER)
         sent += 1
     return sent
 

@@ -205,24 +205,34 @@ class BoundedIsoDateTimeFilter(IsoDateTimeFilter):
 
 # --- parsers and fields that keep NUL characters out of the database ------------------------
 
-def _has_nul(value) -> bool:
+def _nul_at(value, path=""):
+    """The dotted path of the first text holding a NUL character, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return path or "non_field_errors" if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        for key, item in value.items():
+            where = _nul_at(item, f"{path}.{key}" if path else str(key))
+            if where is not None or (isinstance(key, str) and "\x00" in key):
+                return where or path or "non_field_errors"
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        for index, item in enumerate(value):
+            where = _nul_at(item, f"{path}.{index}" if path else str(index))
+            if where is not None:
+                return where
+    return None
 
 
 class JSONParser(_DRFJSONParser):
     """DRF's JSON parser that refuses NUL characters anywhere in the body (PostgreSQL cannot
-    store them; no field of this project may hold one): a 400, never a database error."""
+    store them; no field of this project may hold one): a 400 naming the field, never a
+    database error."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
-        if _has_nul(data):
-            raise exceptions.ParseError(_("Text may not contain NUL characters."))
+        where = _nul_at(data)
+        if where is not None:
+            raise exceptions.ValidationError({where: [_("Text may not contain NUL "
+                                                        "characters.")]})
         return data
 
 

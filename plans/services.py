@@ -15,6 +15,7 @@ from committee.choices import DecisionKind, Position
 from committee.models import CommitteeSeat, Membership
 from opsplan.audit import record, save_audited
 from opsplan.errors import Conflict
+from opsplan.models import Event
 from opsplan.notifications import notify
 from plans.choices import AdjustmentState, PlanState, ReviewState, StrategyKind, Verdict
 from plans.models import (
@@ -270,7 +271,7 @@ def plan_submit_for_review(*, plan: Plan, actor, reviewing_departments, note: st
     ).select_related("user")]
     notify(reviewers, lambda: _("Please review “%(plan)s” (revision %(rev)s).")
            % {"plan": locked.title, "rev": locked.revision},
-           url=locked.get_absolute_url(), exclude=locked.author)
+           url=locked.get_absolute_url(), exclude=locked.author, event=Event.REVIEW_REQUESTED)
     return locked
 
 
@@ -339,7 +340,7 @@ def plan_submit_to_committee(*, plan: Plan, actor, note: str = "", request=None)
     voters = [s.user for s in CommitteeSeat.objects.current()
               .filter(committee=decision.committee).select_related("user")]
     notify(voters, lambda: _("The committee is asked to approve “%s”.") % locked.title,
-           url=locked.get_absolute_url(), exclude=locked.author)
+           url=locked.get_absolute_url(), exclude=locked.author, event=Event.VOTE_REQUESTED)
     return locked
 
 
@@ -350,7 +351,7 @@ def plan_approve(*, plan: Plan, actor, note: str = "", request=None) -> Plan:
     locked = _transition(plan, "approve", actor=actor, note=note, request=request)
     _goals_become_targets(locked, actor=actor, request=request)
     notify(_plan_people(locked), lambda: _("“%s” is approved: execution starts.") % locked.title,
-           url=locked.get_absolute_url())
+           url=locked.get_absolute_url(), event=Event.DECISION)
     adjustment = locked.adjustments.filter(state=AdjustmentState.OPEN).first()
     if adjustment is not None:
         # an approved adjustment: execution resumes on the new revision, which is
@@ -398,10 +399,10 @@ def plan_reject(*, plan: Plan, actor, note: str = "", request=None) -> Plan:
         notify(_plan_people(locked), lambda: _(
             "The committee rejected the adjustment of “%(plan)s”: execution continues on "
             "revision %(rev)s.") % {"plan": locked.title, "rev": locked.approved_revision},
-            url=locked.get_absolute_url())
+            url=locked.get_absolute_url(), event=Event.DECISION)
         return locked
     notify(_plan_people(locked), lambda: _("The committee returned “%s” to drafting.")
-           % locked.title, url=locked.get_absolute_url())
+           % locked.title, url=locked.get_absolute_url(), event=Event.DECISION)
     return locked
 
 
@@ -471,7 +472,7 @@ def _publish(plan: Plan, *, actor, request=None) -> Plan:
     notify(_heads_of(departments), lambda: _(
         "“%(plan)s” (revision %(rev)s) is published: please acknowledge your department's "
         "action items.") % {"plan": plan.title, "rev": plan.approved_revision},
-        url=plan.get_absolute_url(), exclude=actor)
+        url=plan.get_absolute_url(), exclude=actor, event=Event.ASSIGNED)
     return plan
 
 
@@ -773,7 +774,7 @@ def remind_missing_reports(today=None) -> list[tuple]:
         notify(_heads_of([department]), lambda p=plan, d=department: _(
             "%(unit)s has not posted its weekly progress on “%(plan)s” for week %(week)s.")
             % {"unit": d, "plan": p.title, "week": f"{year}-W{week:02d}"},
-            url=plan.get_absolute_url())
+            url=plan.get_absolute_url(), event=Event.REMINDER)
         reminded.append((plan.pk, department.pk))
     return reminded
 

@@ -19,6 +19,7 @@ from committee.choices import DecisionKind, Position
 from committee.models import Membership
 from opsplan.audit import record, save_audited
 from opsplan.errors import Conflict
+from opsplan.models import Event
 from opsplan.notifications import notify
 from risks.choices import (
     CADENCE_HIGH,
@@ -458,7 +459,7 @@ def risk_accept(*, risk, actor, reason, request=None) -> Acceptance:
             committee=acceptance.decision.committee_id).select_related("user")]
         notify(members, lambda: _("Vote on accepting the %(level)s risk “%(risk)s”.")
                % {"level": assessment.get_level_display(), "risk": risk.title},
-               url=risk.get_absolute_url(), exclude=actor)
+               url=risk.get_absolute_url(), exclude=actor, event=Event.VOTE_REQUESTED)
     return acceptance
 
 
@@ -481,7 +482,7 @@ def apply_committee_decision(*, decision, actor) -> None:
     notify([acceptance.requested_by, *_people(risk)], lambda: (
         _("The committee accepted the risk “%s”.") if approved
         else _("The committee did not accept the risk “%s”: choose another response."))
-        % risk.title, url=risk.get_absolute_url())
+        % risk.title, url=risk.get_absolute_url(), event=Event.DECISION)
 
 
 def acceptance_in_force(risk) -> Acceptance | None:
@@ -579,7 +580,8 @@ def remind_due_reviews(today: dt.date | None = None) -> list[Risk]:
                 continue
             notify(_people(risk), lambda r=risk: _(
                 "The risk “%(risk)s” is due for review (%(date)s).")
-                % {"risk": r.title, "date": r.next_review_on}, url=risk.get_absolute_url())
+                % {"risk": r.title, "date": r.next_review_on}, url=risk.get_absolute_url(),
+                event=Event.REMINDER)
             sent.append(risk)
     return sent
 

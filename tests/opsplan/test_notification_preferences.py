@@ -83,3 +83,13 @@ def test_choices_are_saved_from_the_page_and_the_api(client, api, author):
     bad = as_author.put("/api/v1/me/notification-preferences/",
                         [{"event": "nonsense", "in_app": True}], format="json")
     assert bad.status_code == 400 and "event" in str(bad.json()["errors"])
+
+
+def test_review_requests_follow_the_reviewers_choice(author, reviewer, marketing, sales,
+                                                     unit_staff):
+    from tests.plans import builders
+
+    _choose(reviewer, Event.REVIEW_REQUESTED, in_app=False, by_email=True)
+    builders.in_review(author, [marketing], sales, unit_staff)
+    note = Notification.objects.get(recipient=reviewer, message__startswith="Please review")
+    assert note.event == Event.REVIEW_REQUESTED and note.read_at is not None and note.by_email
