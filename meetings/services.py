@@ -55,6 +55,18 @@ def _at(day: dt.date, clock: str) -> dt.datetime:
                                tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
+def _check_times(starts_at, ends_at) -> None:
+    """A meeting lies between the years 2000 and 2100 and ends after it starts."""
+    errors = {}
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not 2000 <= moment.astimezone(dt.UTC).year <= 2100:
+            errors[name] = [_("Choose a time between the years 2000 and 2100.")]
+    if not errors and ends_at <= starts_at:
+        errors["ends_at"] = [_("The meeting must end after it starts.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def weekly_slot(day: dt.date) -> str:
     iso = day.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
@@ -183,8 +195,7 @@ def call_adhoc(*, actor, title, subject, urgency, starts_at, ends_at, invitees, 
     once."""
     if not actor.has_perm("meetings.call_meeting"):
         raise PermissionDenied(_("You may not call a meeting."))
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": [_("The meeting must end after it starts.")]})
+    _check_times(starts_at, ends_at)
     if not invitees:
         raise ValidationError({"invitees": [_("Invite at least one person.")]})
     meeting, _created = _create(kind=MeetingKind.ADHOC, slot=uuid.uuid4().hex, title=title,
@@ -217,8 +228,7 @@ def reschedule(*, meeting: Meeting, actor, starts_at, ends_at, location=None,
             raise PermissionDenied(_("You may not reschedule this meeting."))
         if locked.state != MeetingState.SCHEDULED:
             raise Conflict(_("Only a scheduled meeting can be rescheduled."))
-        if ends_at <= starts_at:
-            raise ValidationError({"ends_at": [_("The meeting must end after it starts.")]})
+        _check_times(starts_at, ends_at)
         before = locked.starts_at
         locked.starts_at, locked.ends_at = starts_at, ends_at
         if location is not None:

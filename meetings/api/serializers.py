@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -75,9 +76,12 @@ class AdhocMeetingSerializer(serializers.Serializer):
                                                   allow_empty=False)
 
     def validate(self, data):
-        if data["ends_at"] <= data["starts_at"]:
-            raise serializers.ValidationError(
-                {"ends_at": [_("The meeting must end after it starts.")]})
+        from meetings.services import _check_times
+
+        try:
+            _check_times(data["starts_at"], data["ends_at"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
         return data
 
 

@@ -111,3 +111,13 @@ def test_cancelling_needs_a_reason_and_tells_the_invitees(planning_manager, unit
     assert cancelled.state == MeetingState.CANCELLED
     assert Notification.objects.filter(recipient=unit_head,
                                        message__contains="cancelled").exists()
+
+
+@pytest.mark.parametrize("year", [1, 1999, 2101])
+def test_meeting_times_stay_within_a_sane_range(unit_head, reviewer, year):
+    starts = timezone.now().replace(year=year)
+    with pytest.raises(ValidationError) as excinfo:
+        services.call_adhoc(actor=unit_head, title="x", subject="y", urgency="urgent",
+                            starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
+                            invitees=[reviewer])
+    assert "starts_at" in excinfo.value.message_dict
