@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -120,6 +121,9 @@ def evaluation(request, pk):
         "may_calibrate": user.has_perm("kpis.calibrate_evaluation", found)
         and state == CycleState.CALIBRATION,
         "feedback_groups": FeedbackGroup.choices,
+        "people": get_user_model().objects.filter(is_active=True).order_by(
+            "display_name", "username") if user.has_perm("kpis.review_evaluation", found)
+        else [],
         "anchors": _anchors(found),
         "scores_visible": state in (CycleState.CALIBRATION, CycleState.PUBLISHED)
         or not user.has_perm("kpis.self_assess", found),

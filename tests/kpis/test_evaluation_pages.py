@@ -150,3 +150,20 @@ def test_evaluation_lists_have_constant_query_counts(api, client, author, count,
     client.force_login(author)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("kpis:cycle", args=[cycle.pk])).status_code == 200
+
+
+def test_the_page_asks_a_colleague_for_feedback(client, evaluation, author, reviewer):
+    from django.urls import reverse
+
+    from opsplan.models import Notification
+
+    client.force_login(author)
+    page = client.get(evaluation.get_absolute_url()).content.decode()
+    assert f'<option value="{reviewer.pk}">' in page
+    response = client.post(reverse("kpis:evaluation-action",
+                                   args=[evaluation.pk, "feedback-request"]),
+                           {"group": "peer", "reviewer": reviewer.pk, "days_valid": 14})
+    assert response.status_code == 302
+    assert evaluation.feedback_requests.get().reviewer == reviewer
+    assert Notification.objects.filter(recipient=reviewer,
+                                       message__contains="360-degree feedback").exists()
