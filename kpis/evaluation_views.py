@@ -25,22 +25,8 @@ from kpis.evaluation import (
     ScorecardItem,
     ScorecardTemplate,
 )
+from kpis.selectors import visible_evaluations
 from opsplan.forms import form_errors_text, posted, submit
-
-
-def visible_evaluations(user):
-    """Scoped like kpis.rules.can_view_evaluation."""
-    from committee.choices import Position
-    from committee.selectors import department_positions_of, roles_of
-
-    evaluations = Evaluation.objects.select_related("cycle", "department")
-    if user.is_superuser or {"planning_manager", "planning_supervisor", "planning_specialist",
-                             "committee_chair", "committee_member", "auditor"} & set(
-            roles_of(user)):
-        return evaluations
-    headed = [d for d, positions in department_positions_of(user).items()
-              if positions & {Position.HEAD, Position.MANAGER}]
-    return evaluations.filter(department_id__in=headed)
 
 
 @login_required

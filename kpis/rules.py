@@ -93,8 +93,8 @@ RUNS_EVALUATION = is_planning_staff | is_admin
 # The planning department runs the cycles; the committee calibrates and sees everything; the
 # auditor reads everything; a department head sees the own department's evaluation (to assess
 # itself, and its results once published) and nothing of other departments.
-can_view_evaluation = is_signed_in & (RUNS_EVALUATION | is_committee_member | is_auditor
-                                      | heads_evaluated_department)
+sees_all_evaluations = RUNS_EVALUATION | is_committee_member | is_auditor
+can_view_evaluation = is_signed_in & (sees_all_evaluations | heads_evaluated_department)
 can_self_assess = is_signed_in & heads_evaluated_department & in_self_assessment
 can_review_evaluation = is_signed_in & RUNS_EVALUATION
 can_calibrate = is_signed_in & (is_committee_member | is_admin)

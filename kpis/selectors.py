@@ -58,3 +58,20 @@ def targets(user) -> QuerySet[Target]:
 def signals(user) -> QuerySet[DeviationSignal]:
     return DeviationSignal.objects.filter(
         indicator__in=readable_indicators(user)).select_related("indicator", "department")
+
+
+def visible_evaluations(user):
+    """Evaluations scoped like kpis.rules.can_view_evaluation: every one for those who see
+    all, the own departments' for their heads."""
+    from committee.choices import Position
+    from kpis.evaluation import Evaluation
+    from kpis.rules import sees_all_evaluations
+
+    evaluations = Evaluation.objects.select_related("cycle", "department")
+    if not user.is_authenticated:
+        return evaluations.none()
+    if sees_all_evaluations.test(user):
+        return evaluations
+    headed = [d for d, positions in department_positions_of(user).items()
+              if positions & {Position.HEAD, Position.MANAGER}]
+    return evaluations.filter(department_id__in=headed)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from committee.selectors import roles_of
 from meetings.choices import FollowUpState
 from meetings.models import AgendaItem, FollowUp, Meeting, MeetingDecision, Participant
-
-SEE_ALL = {"planning_manager", "planning_supervisor", "planning_specialist",
-           "committee_chair", "committee_member", "auditor"}
+from meetings.rules import sees_all_meetings
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
     if not user.is_authenticated:
         return Meeting.objects.none()
     meetings = Meeting.objects.all()
-    if user.is_superuser or SEE_ALL & set(roles_of(user)):
+    if sees_all_meetings.test(user):  # the same rule as meetings.rules.can_view_meeting
         return meetings
     return meetings.filter(Q(chair=user) | Q(participants__user=user)
                            | Q(participants__delegate=user)).distinct()

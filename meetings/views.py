@@ -28,6 +28,19 @@ def _form_page(request, form, title, meeting, *, intro=None):
     }, status=400 if form.errors else 200)
 
 
+def _run_form(request, meeting, form, service, title, done=""):
+    """A page that runs one form through one service on the meeting (who may is the
+    services' rule: meetings.change_meeting)."""
+    if not request.user.has_perm("meetings.change_meeting", meeting):
+        raise PermissionDenied
+    if request.method == "POST" and submit(form, service, meeting=meeting, actor=request.user,
+                                           request=request):
+        if done:
+            messages.success(request, done)
+        return redirect(meeting)
+    return _form_page(request, form, title, meeting)
+
+
 @login_required
 def meeting_list(request):
     kind = request.GET.get("kind") or None
@@ -110,28 +123,17 @@ def transition(request, pk, name):
 @login_required
 def reschedule(request, pk):
     meeting = _meeting(request, pk)
-    if not request.user.has_perm("meetings.change_meeting", meeting):
-        raise PermissionDenied
-    form = forms.RescheduleForm(posted(request), initial={
+    return _run_form(request, meeting, forms.RescheduleForm(posted(request), initial={
         "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
-        "location": meeting.location})
-    if request.method == "POST" and submit(form, services.reschedule, meeting=meeting,
-                                           actor=request.user, request=request):
-        messages.success(request, _("Rescheduled; invitees get the new time."))
-        return redirect(meeting)
-    return _form_page(request, form, _("Reschedule"), meeting)
+        "location": meeting.location}), services.reschedule, _("Reschedule"),
+        _("Rescheduled; invitees get the new time."))
 
 
 @login_required
 def agenda_add(request, pk):
     meeting = _meeting(request, pk)
-    if not request.user.has_perm("meetings.change_meeting", meeting):
-        raise PermissionDenied
-    form = forms.AgendaItemForm(posted(request))
-    if request.method == "POST" and submit(form, services.add_agenda_item, meeting=meeting,
-                                           actor=request.user, request=request):
-        return redirect(meeting)
-    return _form_page(request, form, _("Add an agenda item"), meeting)
+    return _run_form(request, meeting, forms.AgendaItemForm(posted(request)),
+                     services.add_agenda_item, _("Add an agenda item"))
 
 
 @login_required
@@ -168,27 +170,16 @@ def attendance(request, pk, participant_pk):
 @login_required
 def decision_add(request, pk):
     meeting = _meeting(request, pk)
-    if not request.user.has_perm("meetings.change_meeting", meeting):
-        raise PermissionDenied
-    form = forms.DecisionForm(posted(request), meeting=meeting)
-    if request.method == "POST" and submit(form, services.record_decision, meeting=meeting,
-                                           actor=request.user, request=request):
-        messages.success(request, _("Decision recorded."))
-        return redirect(meeting)
-    return _form_page(request, form, _("Record a decision"), meeting)
+    return _run_form(request, meeting, forms.DecisionForm(posted(request), meeting=meeting),
+                     services.record_decision, _("Record a decision"), _("Decision recorded."))
 
 
 @login_required
 def follow_up_add(request, pk):
     meeting = _meeting(request, pk)
-    if not request.user.has_perm("meetings.change_meeting", meeting):
-        raise PermissionDenied
-    form = forms.FollowUpForm(posted(request), meeting=meeting)
-    if request.method == "POST" and submit(form, services.add_follow_up, meeting=meeting,
-                                           actor=request.user, request=request):
-        messages.success(request, _("Follow-up action recorded."))
-        return redirect(meeting)
-    return _form_page(request, form, _("Add a follow-up action"), meeting)
+    return _run_form(request, meeting, forms.FollowUpForm(posted(request), meeting=meeting),
+                     services.add_follow_up, _("Add a follow-up action"),
+                     _("Follow-up action recorded."))
 
 
 @login_required

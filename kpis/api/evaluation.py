@@ -29,8 +29,8 @@ from kpis.evaluation import (
     ScorecardItem,
     ScorecardTemplate,
 )
-from kpis.evaluation_views import visible_evaluations
 from kpis.models import Indicator
+from kpis.selectors import visible_evaluations
 from opsplan.api import CodeRelatedField
 
 PCT = {"max_digits": 7, "decimal_places": 2}
