@@ -84,13 +84,14 @@ class Web:
                  f"127.0.0.1:{self.port}", "--workers", "2", "--timeout", "30"],
                 cwd=ROOT, env=procs.env, stdout=out, stderr=subprocess.STDOUT)
         procs.procs.append(("gunicorn", self.proc, log))
-        wait_until(self.answers, procs, 30, "gunicorn to answer")
+        wait_until(self.answers, procs, 60, "gunicorn to answer")
 
     def answers(self):
         try:
-            requests.get(self.base + "/healthz", timeout=2)
+            requests.get(self.base + "/healthz", timeout=10)
             return True
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Not listening yet, or a worker still importing Django on a loaded machine.
             return False
 
 
