@@ -97,3 +97,17 @@ can_close_decision = (is_signed_in & is_committee_chair & sits_on_its_committee 
 
 rules.add_perm("committee.view_organisation", is_signed_in)
 rules.add_perm("committee.change_organisation", can_edit_organisation)
+
+# --- dashboards (opsplan.dashboards; the pages and the API check the same permission) ------
+# Auditors read everything, so they see the committee's and the planning department's
+# dashboards too; the business-unit desk is the unit's own working page.
+can_view_committee_dashboard = is_signed_in & (is_committee_member | is_committee_chair
+                                               | is_auditor | is_admin)
+can_view_planning_dashboard = is_signed_in & (is_planning_staff | is_auditor | is_admin)
+can_view_unit_desk = is_signed_in & (is_unit_head | is_unit_staff)
+can_view_audit_trail = is_signed_in & (is_auditor | is_admin)
+
+rules.add_perm("committee.view_committee_dashboard", can_view_committee_dashboard)
+rules.add_perm("committee.view_planning_dashboard", can_view_planning_dashboard)
+rules.add_perm("committee.view_unit_desk", can_view_unit_desk)
+rules.add_perm("opsplan.view_audit_trail", can_view_audit_trail)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/preferences/", views.notification_preferences,
          name="notification-preferences"),
+    path("dashboards/<slug:key>/", views.dashboard, name="dashboard"),
     path("tasks/<str:task_id>/", progress.task_status, name="task-status"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("api/v1/me/", include(([
         path("notification-preferences/", views.NotificationPreferencesView.as_view(),
              name="notification-preferences"),
+        path("dashboards/<slug:key>/", views.DashboardView.as_view(), name="dashboard"),
     ], "opsplan-api"))),
     path("api/v1/committee/", include("committee.api.urls")),
     path("api/v1/plans/", include("plans.api.urls")),

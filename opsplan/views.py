@@ -54,6 +54,7 @@ def home(request):
     """The signed-in person's starting page; sections appear by role as apps add them."""
     from committee.models import Department
     from committee.selectors import department_positions_of, main_committee
+    from opsplan.dashboards import dashboards_for
     from plans.selectors import waiting_for
 
     positions = department_positions_of(request.user)
@@ -62,6 +63,7 @@ def home(request):
         "my_departments": [(d, sorted(positions[d.pk])) for d in departments],
         "committee": main_committee(),
         "waiting": waiting_for(request.user),
+        "dashboards": dashboards_for(request.user),
     })
 
 
@@ -172,3 +174,62 @@ class NotificationPreferencesView(APIView):
         table = set_preferences(user=request.user, choices=body.validated_data,
                                 request=request)
         return Response(NotificationPreferenceSerializer(table, many=True).data)
+
+
+# --- dashboards (opsplan.dashboards): the page and the API build the same panels -----------
+
+def _dashboard_or_404(key):
+    from django.http import Http404
+
+    from opsplan.dashboards import DASHBOARDS, discover
+
+    discover()
+    if key not in DASHBOARDS:
+        raise Http404
+    return DASHBOARDS[key]
+
+
+@login_required
+def dashboard(request, key):
+    """One audience's dashboard: its panels, each rendered by its own template."""
+    from django.core.exceptions import PermissionDenied
+
+    from opsplan.dashboards import build, dashboards_for
+
+    board = _dashboard_or_404(key)
+    if not request.user.has_perm(board.permission):
+        raise PermissionDenied
+    scope, panels = build(board, request)
+    choices = []
+    if board.scope is not None:
+        from committee.panels import units_of_desk
+
+        choices = units_of_desk(request.user)
+    return render(request, "dashboard.html", {
+        "board": board, "scope": scope, "scope_choices": choices,
+        "panels": [{"panel": panel, "data": data} for panel, data in panels],
+        "dashboards": dashboards_for(request.user),
+    })
+
+
+class DashboardView(APIView):
+    """A dashboard's panels as data: the same values the page shows, under the same rule."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, key, format=None):
+        from rest_framework.exceptions import PermissionDenied
+
+        from opsplan.dashboards import build
+
+        board = _dashboard_or_404(key)
+        if not request.user.has_perm(board.permission):
+            raise PermissionDenied
+        scope, panels = build(board, request)
+        return Response({
+            "dashboard": board.key, "title": board.title,
+            "scope": getattr(scope, "code", None),
+            "panels": [{"key": panel.key, "title": panel.title, "data": data}
+                       for panel, data in panels],
+        })

@@ -74,3 +74,15 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": str(CHROMIUM),
         "args": [*CHROMIUM_ARGS, *browser_type_launch_args.get("args", [])],
     }
+
+
+ARTEFACTS = Path(os.environ.get("OPSPLAN_ARTEFACTS",
+                                Path(__file__).resolve().parent.parent / "test-results"))
+
+
+def screenshot_path(name: str) -> str:
+    """Where a browser test saves a screenshot kept as a run artefact (test-results/ by
+    default, OPSPLAN_ARTEFACTS in CI)."""
+    folder = ARTEFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / f"{name}.png")

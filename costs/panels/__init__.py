@@ -1,0 +1,1 @@
+"""Dashboard panels of this app, one module per dashboard (see opsplan.dashboards)."""

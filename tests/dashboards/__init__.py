@@ -1,0 +1,1 @@
+"""Dashboards: panels, query counts, the API twin and browser journeys."""
