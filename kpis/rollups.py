@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from kpis.choices import Aggregation, Grain
 from kpis.models import Indicator, Measurement, Rollup
+from opsplan import dashboards
 
 DEC = DecimalField(max_digits=30, decimal_places=8)
 Q4 = Decimal("0.0001")
@@ -190,4 +191,5 @@ def compute(*, pairs: list[tuple[int, int]] | None = None,
             # what this run did not write in its scope has lost its measurements
             Rollup.objects.filter(pair_q, window(grain, source=False), grain=grain).exclude(
                 computed_at=now).delete()
+        transaction.on_commit(dashboards.changed)  # scorecards on dashboards show new figures
     return written

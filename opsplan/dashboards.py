@@ -8,17 +8,26 @@ A panel's ``data(request, scope)`` returns plain, JSON-ready values (str, int, D
 lazy strings, lists and dicts of those, URLs included). The page renders them with the panel's
 template and the API returns the very same values, so both show one truth under one rule.
 Each ``data`` keeps its query count fixed whatever the data size (tests assert it).
+
+Panel data is cached per person, language, time zone and scope for
+``OPSPLAN_DASHBOARD_CACHE_SECONDS`` (60 by default; 0 turns it off). Every audited change
+(any service's write goes through ``opsplan.audit.record``) and every rollup run call
+:func:`changed`, which starts a new generation of keys: a dashboard never shows data older
+than the last recorded change, and at most the time-to-live older than unaudited background
+work.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Panel:
     order: int = 100
     permission: str | None = None  # extra permission for this panel alone
     wide: bool = False  # spans the full width of the grid
+    cache: bool = True  # False: always computed (data depending on more than person + scope)
     extra: dict = field(default_factory=dict)
 
 
@@ -96,11 +106,55 @@ def panels_for(dashboard: Dashboard, user) -> list[Panel]:
     return sorted(found, key=lambda p: (p.order, p.key))
 
 
+GENERATION_KEY = "dashboards:generation"
+
+
+def changed() -> None:
+    """Something the dashboards show changed: later requests compute their panels afresh."""
+    from django.core.cache import cache
+
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def _ttl() -> int:
+    return int(getattr(settings, "OPSPLAN_DASHBOARD_CACHE_SECONDS", 60))
+
+
+def _key(panel: Panel, request, scope, generation) -> str:
+    from django.utils import timezone, translation
+
+    return ":".join(str(part) for part in (
+        "dashboards", generation, panel.dashboard, panel.key, request.user.pk,
+        translation.get_language(), timezone.get_current_timezone_name(),
+        getattr(scope, "pk", scope)))
+
+
 def build(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel, dict]]]:
     """The scope and each visible panel with its data, for the page and the API alike."""
+    from django.core.cache import cache
+
     scope = dashboard.scope(request) if dashboard.scope else None
     if dashboard.scope and scope is None:
         return None, []
-    return scope, [(panel, panel.data(request, scope))
-                   for panel in panels_for(dashboard, request.user)]
+    panels = panels_for(dashboard, request.user)
+    ttl = _ttl()
+    if ttl <= 0:
+        return scope, [(panel, panel.data(request, scope)) for panel in panels]
+    generation = cache.get(GENERATION_KEY, 0)
+    keys = {panel.key: _key(panel, request, scope, generation)
+            for panel in panels if panel.cache}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    result, fresh = [], {}
+    for panel in panels:
+        key = keys.get(panel.key)
+        if key in found:
+            result.append((panel, found[key]))
+            continue
+        data = panel.data(request, scope)
+        if key is not None:
+            fresh[key] = data
+        result.append((panel, data))
+    if fresh:
+        cache.set_many(fresh, ttl)
+    return scope, result
 

@@ -1,9 +1,11 @@
-"""Audit of sign-ins, sign-outs and failed attempts."""
+"""Audit of sign-ins, sign-outs and failed attempts; dashboards refresh on recorded changes."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from opsplan.audit import record
+from opsplan.models import AuditEvent
 
 
 @receiver(user_logged_in)
@@ -22,3 +24,14 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     record(actor=None, actor_label=username, action="auth.login_failed",
            data={"username": username}, request=request)
+
+
+@receiver(post_save, sender=AuditEvent, dispatch_uid="dashboards-changed-on-audit")
+def _dashboards_changed(sender, instance, created, **kwargs):
+    """Every recorded change starts a new generation of dashboard data (sign-ins do not)."""
+    if created and not instance.action.startswith("auth."):
+        from django.db import transaction
+
+        from opsplan.dashboards import changed
+
+        transaction.on_commit(changed)

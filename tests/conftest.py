@@ -34,6 +34,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _dashboards_uncached(settings):
+    """Dashboard panels are computed on every request in tests, so query counts and contents
+    are those of the real computation; tests/dashboards/test_caching.py turns the cache on."""
+    settings.OPSPLAN_DASHBOARD_CACHE_SECONDS = 0
+
+
 # --- service guards -------------------------------------------------------------------------
 
 def require_service(reason: str):
