@@ -129,6 +129,79 @@ def _key(panel: Panel, request, scope, generation) -> str:
         getattr(scope, "pk", scope)))
 
 
+def _csrf_part(request) -> str:
+    """Rendered panels hold forms: their CSRF token must belong to the person's current
+    secret, so a new secret (e.g. after signing in again) means new fragments."""
+    import hashlib
+
+    from django.middleware.csrf import get_token
+
+    get_token(request)
+    secret = request.META.get("CSRF_COOKIE", "")
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+def render_panels(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel, Any, str]]]:
+    """The scope and each visible panel with its data and its HTML, cached like the data (the
+    page). The data is None when the HTML came from the cache."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    def render(panel, data, scope):
+        return render_to_string(panel.template, {"data": data, "scope": scope,
+                                                 "panel": panel}, request=request)
+
+    ttl = _ttl()
+    if ttl <= 0:
+        scope, built = build(dashboard, request)
+        return scope, [(panel, data, render(panel, data, scope)) for panel, data in built]
+    scope = dashboard.scope(request) if dashboard.scope else None
+    if dashboard.scope and scope is None:
+        return None, []
+    panels = panels_for(dashboard, request.user)
+    generation = cache.get(GENERATION_KEY, 0)
+    csrf = _csrf_part(request)
+    keys = {panel.key: f"{_key(panel, request, scope, generation)}:html:{csrf}"
+            for panel in panels if panel.cache}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [panel for panel in panels if keys.get(panel.key) not in found]
+    data = dict(_data_of(missing, request, scope, generation, ttl)) if missing else {}
+    result, fresh = [], {}
+    for panel in panels:
+        key = keys.get(panel.key)
+        if key in found:
+            result.append((panel, None, found[key]))
+            continue
+        html = render(panel, data[panel.key], scope)
+        if key is not None:
+            fresh[key] = html
+        result.append((panel, data[panel.key], html))
+    if fresh:
+        cache.set_many(fresh, ttl)
+    return scope, result
+
+
+def _data_of(panels, request, scope, generation, ttl):
+    """(panel key, data) for these panels, from the cache or computed (and then cached)."""
+    from django.core.cache import cache
+
+    keys = {panel.key: _key(panel, request, scope, generation)
+            for panel in panels if panel.cache}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    fresh = {}
+    for panel in panels:
+        key = keys.get(panel.key)
+        if key in found:
+            yield panel.key, found[key]
+            continue
+        data = panel.data(request, scope)
+        if key is not None:
+            fresh[key] = data
+        yield panel.key, data
+    if fresh:
+        cache.set_many(fresh, ttl)
+
+
 def build(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel, dict]]]:
     """The scope and each visible panel with its data, for the page and the API alike."""
     from django.core.cache import cache
@@ -140,21 +213,6 @@ def build(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel, dict]]]
     ttl = _ttl()
     if ttl <= 0:
         return scope, [(panel, panel.data(request, scope)) for panel in panels]
-    generation = cache.get(GENERATION_KEY, 0)
-    keys = {panel.key: _key(panel, request, scope, generation)
-            for panel in panels if panel.cache}
-    found = cache.get_many(list(keys.values())) if keys else {}
-    result, fresh = [], {}
-    for panel in panels:
-        key = keys.get(panel.key)
-        if key in found:
-            result.append((panel, found[key]))
-            continue
-        data = panel.data(request, scope)
-        if key is not None:
-            fresh[key] = data
-        result.append((panel, data))
-    if fresh:
-        cache.set_many(fresh, ttl)
-    return scope, result
+    data = dict(_data_of(panels, request, scope, cache.get(GENERATION_KEY, 0), ttl))
+    return scope, [(panel, data[panel.key]) for panel in panels]
 

@@ -194,12 +194,12 @@ def dashboard(request, key):
     """One audience's dashboard: its panels, each rendered by its own template."""
     from django.core.exceptions import PermissionDenied
 
-    from opsplan.dashboards import build, dashboards_for
+    from opsplan.dashboards import dashboards_for, render_panels
 
     board = _dashboard_or_404(key)
     if not request.user.has_perm(board.permission):
         raise PermissionDenied
-    scope, panels = build(board, request)
+    scope, panels = render_panels(board, request)
     choices = []
     if board.scope is not None:
         from committee.panels import units_of_desk
@@ -207,7 +207,8 @@ def dashboard(request, key):
         choices = units_of_desk(request.user)
     return render(request, "dashboard.html", {
         "board": board, "scope": scope, "scope_choices": choices,
-        "panels": [{"panel": panel, "data": data} for panel, data in panels],
+        "panels": [{"panel": panel, "data": data, "html": html}
+                   for panel, data, html in panels],
         "dashboards": dashboards_for(request.user),
     })
 

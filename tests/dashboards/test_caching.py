@@ -18,7 +18,8 @@ def _counting(request, scope):
     from committee.models import Department
 
     calls.append(request.user.username)
-    return {"departments": Department.objects.count()}
+    count = Department.objects.count()
+    return {"departments": count, "facts": [{"label": "Departments", "value": count}]}
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def counting_panel(settings):
     cache.clear()
     calls.clear()
     panel = dashboards.register(Panel(dashboard="committee", key="zz-counting",
-                                      title="Counting", template="includes/empty.html",
+                                      title="Counting", template="includes/panel_facts.html",
                                       data=_counting, order=999))
     yield panel
     dashboards._panels.pop(("committee", "zz-counting"))
@@ -87,3 +88,25 @@ def test_no_cache_when_the_time_to_live_is_zero(api, counting_panel, chair, sett
     _data(api, chair)
     _data(api, chair)
     assert calls == ["chair", "chair"]
+
+
+def test_the_page_serves_rendered_panels_from_the_cache_until_a_change(client, counting_panel,
+                                                                      chair, sales):
+    client.force_login(chair)
+    first = client.get("/dashboards/committee/").content.decode()
+    assert "<dt>Departments</dt><dd>1</dd>" in first
+    client.get("/dashboards/committee/")
+    assert calls == ["chair"]
+    audit.record(actor=chair, action="committee.department.change", subject=sales)
+    client.get("/dashboards/committee/")
+    assert calls == ["chair", "chair"]
+
+
+def test_a_new_csrf_secret_gets_freshly_rendered_panels(client, counting_panel, chair):
+    client.force_login(chair)
+    client.get("/dashboards/committee/")
+    client.cookies.pop("csrftoken", None)  # a new secret: forms need tokens of that secret
+    client.get("/dashboards/committee/")
+    assert calls == ["chair"]  # the data still comes from the cache, the HTML is re-rendered
+    rendered = [key for key in cache._cache if ":zz-counting:" in key and ":html:" in key]
+    assert len(rendered) == 2
