@@ -57,3 +57,33 @@ class ConflictMiddleware:
             return render(request, "409.html", {"message": exception.message, "back": back},
                           status=409)
         return None
+
+
+class SessionIdleMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE without a request (the idle timeout).
+
+    Rather than writing the session on every request (SESSION_SAVE_EVERY_REQUEST), its expiry
+    is pushed forward when the last push is older than SESSION_REFRESH_SECONDS (5 minutes by
+    default): the idle timeout holds to within that margin, and a busy person costs one
+    session write per five minutes instead of one per page.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        every = getattr(settings, "SESSION_REFRESH_SECONDS", 300)
+        if session.modified or now - session.get(self.KEY, 0) >= every:
+            session[self.KEY] = now
+        return response

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "opsplan.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,7 +146,7 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "opsplan.backends.StaffModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -214,7 +215,10 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions end after SESSION_IDLE_MINUTES without a request (default 8 hours: one working
 # day) and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", 480) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# ... measured from the last request: opsplan.middleware.SessionIdleMiddleware pushes the expiry
+# forward at most every SESSION_REFRESH_SECONDS, not with a database write on every page.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", 300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

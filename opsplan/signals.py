@@ -11,6 +11,13 @@ from opsplan.models import AuditEvent
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs):
     record(actor=user, action="auth.login", subject=user, request=request)
+    session = getattr(request, "session", None)
+    if session is not None:  # a new session starts its idle clock now (SessionIdleMiddleware)
+        import time
+
+        from opsplan.middleware import SessionIdleMiddleware
+
+        session[SessionIdleMiddleware.KEY] = int(time.time())
 
 
 @receiver(user_logged_out)
