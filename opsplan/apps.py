@@ -14,3 +14,10 @@ class OpsPlanConfig(AppConfig):
 
         if not rules.perm_exists("opsplan.manage_own_notifications"):
             rules.add_perm("opsplan.manage_own_notifications", is_signed_in)
+
+        from opsplan import navigation
+
+        navigation.register(navigation.NavItem(
+            key="audit", label=_("Audit trail"), url_name="audit-trail",
+            permission="opsplan.view_audit_trail", order=95,
+        ))

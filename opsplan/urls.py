@@ -6,7 +6,11 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from opsplan import progress, views
+from opsplan import audit_views, progress, search, views
+from opsplan.api import router as make_router
+
+audit_router = make_router()
+audit_router.register("events", audit_views.AuditEventViewSet, basename="event")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +21,9 @@ urlpatterns = [
          name="notification-preferences"),
     path("dashboards/<slug:key>/", views.dashboard, name="dashboard"),
     path("tasks/<str:task_id>/", progress.task_status, name="task-status"),
+    path("audit/", audit_views.audit_trail, name="audit-trail"),
+    path("audit/export/<slug:fmt>/", audit_views.audit_export, name="audit-export"),
+    path("search/", search.search_page, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -37,6 +44,10 @@ urlpatterns = [
              name="notification-preferences"),
         path("dashboards/<slug:key>/", views.DashboardView.as_view(), name="dashboard"),
     ], "opsplan-api"))),
+    path("api/v1/audit/", include((audit_router.urls, "audit-api"))),
+    path("api/v1/search/", include(([
+        path("", search.SearchView.as_view(), name="search"),
+    ], "search-api"))),
     path("api/v1/committee/", include("committee.api.urls")),
     path("api/v1/plans/", include("plans.api.urls")),
     path("api/v1/kpis/", include("kpis.api.urls")),

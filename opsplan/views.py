@@ -73,12 +73,14 @@ class ApiRoot(APIView):
     permission_classes = [IsAuthenticated]
     sections = {"committee": "committee-api:api-root", "kpis": "kpis-api:api-root",
                 "plans": "plans-api:api-root", "risks": "risks-api:api-root",
-                "costs": "costs-api:api-root", "meetings": "meetings-api:api-root"}
+                "costs": "costs-api:api-root", "meetings": "meetings-api:api-root",
+                "audit": "audit-api:api-root"}
 
     @extend_schema(exclude=True)
     def get(self, request, format=None):
         links = {name: reverse(url_name, request=request, format=format)
                  for name, url_name in self.sections.items()}
+        links["search"] = reverse("search-api:search", request=request)
         links["schema"] = reverse("api-schema", request=request)
         links["docs"] = reverse("api-docs", request=request)
         return Response(links)

@@ -1,7 +1,9 @@
-"""The plumbing's routes added after the core matrix: notification choices and dashboards
-(page and API)."""
+"""The plumbing's routes added after the core matrix: notification choices, dashboards
+(page and API), the audit trail (page, exports, API) and global search (page and API)."""
 
-from tests.hardening.test_permission_matrix import Case, signed_in
+from tests.hardening.test_permission_matrix import SCOPED, Case, signed_in
+
+AUDIT = "opsplan.view_audit_trail"
 
 RULES = {
     "notification-preferences": [Case("GET", signed_in),
@@ -23,5 +25,25 @@ for _route in ("dashboard", "opsplan-api:dashboard"):
               hidden=lambda user, s: False, why="no such dashboard: 404 for everyone")]
 
 
+RULES.update({
+    "audit-trail": [Case("GET", AUDIT), Case("GET", AUDIT, query="since=2026-02-30",
+                                              variant="bad-date",
+                                              why="allowed: a 400 naming the field")],
+    "audit-export": [Case("GET", AUDIT, kwargs=lambda s, f=fmt: {"fmt": f}, variant=fmt)
+                     for fmt in ("csv", "xlsx")],
+    "audit-api:api-root": [Case("GET", signed_in)],
+    "audit-api:event-list": [Case("GET", AUDIT)],
+    "audit-api:event-detail": [Case("GET", AUDIT, kwargs=lambda s: {"pk": s.pk("audit_event")})],
+    # results are scoped by each app's selectors (tests/opsplan/test_search.py)
+    "search": [Case("GET", SCOPED, query="q=plan")],
+    "search-api:search": [Case("GET", SCOPED, query="q=plan")],
+})
+
+
 def build(s):
-    """Nothing to add: the routes act on the signed-in person's own choices."""
+    """One audit event to read; the other routes act on the signed-in person's own choices
+    or search what the world holds."""
+    from opsplan.audit import record
+
+    s.add("audit_event", record(actor=s.user("chair"), action="committee.vote.cast",
+                                subject=s.plan, data={"choice": "approve"}))
