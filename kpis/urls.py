@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kpis import views
+from kpis import desk_views, views
 from kpis.evaluation_urls import urlpatterns as evaluation_patterns
 from kpis.report_urls import indicator_patterns, scorecard_patterns
 from kpis.upload_urls import urlpatterns as upload_patterns
@@ -19,4 +19,5 @@ urlpatterns = [
     path("indicators/", include(indicator_patterns)),
     path("scorecards/", include(scorecard_patterns)),
     *evaluation_patterns,
+    path("data/desk/", desk_views.measurement_from_desk, name="desk-measurement"),
 ]

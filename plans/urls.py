@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import desk_views, views
 
 app_name = "plans"
 
@@ -29,4 +29,5 @@ urlpatterns = [
     path("<int:pk>/<slug:kind>/<int:part_pk>/delete/", views.part_delete, name="part-delete"),
     path("reviews/<int:review_pk>/", views.review, name="review"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("<int:pk>/reports/desk/", desk_views.report_from_desk, name="desk-report"),
 ]

@@ -6,7 +6,15 @@ from decimal import Decimal
 
 from kpis import evaluation_services as ev
 from kpis.evaluation import CycleKind
-from tests.hardening.test_permission_matrix import SCOPED, Case, get, pk_of, signed_in
+from tests.hardening.test_permission_matrix import (
+    ROW_REFUSAL,
+    SCOPED,
+    Case,
+    get,
+    may_record,
+    pk_of,
+    signed_in,
+)
 
 G, P = "GET", "POST"
 
@@ -131,3 +139,11 @@ EXCLUDED = {
                                 "credential; unknown 404, used or expired 409 (tests/kpis/"
                                 "test_evaluation_pages.py).",
 }
+
+
+# The business-unit desk reports a value through the data entry page's form and service: the
+# same rule as kpis:measurement-add (a refusal is a row error of the batch, 400).
+RULES["kpis:desk-measurement"] = [
+    Case(P, may_record("indicator", "sales"), denied_status=400, why=ROW_REFUSAL,
+         data=lambda s: {"indicator": "orders", "department": "sales", "period": "2026-03-01",
+                         "value": "7"})]
