@@ -18,15 +18,17 @@ class CostsConfig(AppConfig):
     def ready(self):
         import costs.rules
         from committee.signals import decision_closed
+        from costs.choices import Basis, Category
         from costs.models import BudgetLine
         from costs.services import (
             apply_overrun_decision,
+            budget_line_from,
             budget_restore,
             budget_review_problems,
             budget_snapshot,
         )
         from opsplan import navigation
-        from plans import guards, revisions
+        from plans import guards, hooks, revisions
 
         # The budget is part of the plan revision: reviewers and the committee see it and
         # adjustments diff it (plans.revisions).
@@ -38,6 +40,10 @@ class CostsConfig(AppConfig):
             restore=budget_restore))
         if budget_review_problems not in guards.extra_review_checks:
             guards.extra_review_checks.append(budget_review_problems)
+        # a risk response action can become a line of the plan's budget (risks cannot import
+        # costs: the two meet through plans.hooks)
+        hooks.register_cost_line_maker(hooks.CostLineMaker(
+            make=budget_line_from, categories=Category.choices, bases=Basis.choices))
         decision_closed.connect(
             lambda sender, decision, actor, **kw: apply_overrun_decision(
                 decision=decision, actor=actor),

@@ -54,6 +54,28 @@ def _editable_lines(plan):
                                   split_mode="even")
 
 
+def draft_budget(plan, actor):
+    """The demo plans draft their budget with their content (internal review needs it):
+    registered with plans.demo.before_review."""
+    if BudgetLine.objects.filter(plan=plan).exists():
+        return
+    for category, code, description, basis, amount in LINES:
+        services.budget_line_save(plan=plan, actor=actor, category=category,
+                                  department=_dept(code), description=description,
+                                  basis=basis, amount=Decimal(amount), split_kind="monthly",
+                                  split_mode="even")
+
+
+def _register():
+    from plans import demo as plans_demo
+
+    if draft_budget not in plans_demo.before_review:
+        plans_demo.before_review.append(draft_budget)
+
+
+_register()
+
+
 def _spend(plan, recorder):
     """Actuals over the plan's first months: marketing runs into its warning, material
     over-runs (and waits for the committee)."""
@@ -86,7 +108,6 @@ def seed(ctx):
     if manager is None:
         return
     plans = list(Plan.objects.exclude(state__in=("cancelled",)).order_by("pk"))
-    spent_on = None
     for plan in plans:
         if BudgetLine.objects.filter(plan=plan).exists():
             continue
@@ -94,9 +115,10 @@ def seed(ctx):
             _editable_lines(plan)
         else:
             _frozen_lines(plan)
-            if spent_on is None and plan.state in services.RUNNING:
-                spent_on = plan
-    if spent_on is not None:
+    # the first running plan shows spending (once: a plan with entries is left alone)
+    spent_on = next((p for p in plans if p.state in services.RUNNING), None)
+    if spent_on is not None and not spent_on.cost_entries.exists() \
+            and BudgetLine.objects.filter(plan=spent_on, category="material").exists():
         _spend(spent_on, manager)
         head = _user("sales.head")
         if head is not None:

@@ -122,6 +122,19 @@ class EntryForm(forms.Form):
     def clean_note(self):
         return _text(self.cleaned_data["note"])
 
+    def clean_attachment(self):
+        from django.core.exceptions import ValidationError
+
+        from costs.services import check_attachment
+
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                check_attachment(upload)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.error_dict["attachment"]) from exc
+        return upload
+
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount == 0:

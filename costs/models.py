@@ -112,6 +112,9 @@ class BudgetLine(Base):
     def __str__(self):
         return f"{self.get_category_display()} · {self.description}"
 
+    def get_absolute_url(self):
+        return reverse("costs:plan", args=[self.plan_id]) + "#budget-lines"
+
 
 class BudgetPeriod(models.Model):
     """The part of a budget line falling in one month or quarter; the parts sum to the line."""
@@ -160,6 +163,9 @@ class CostTarget(Base):
         return f"{self.department} · {self.get_position_display()} · {self.owner}"
 
 
+ATTACHMENT_TYPES = ("pdf", "png", "jpg", "jpeg", "xlsx", "csv", "txt")
+
+
 def attachment_path(instance, filename):
     return f"costs/{instance.plan_id}/{filename}"
 
@@ -182,8 +188,7 @@ class CostEntry(Base):
     note = models.CharField(_("note"), max_length=500, blank=True)
     attachment = models.FileField(
         _("attachment"), upload_to=attachment_path, blank=True, max_length=255,
-        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg", "xlsx", "csv",
-                                            "txt"])])
+        validators=[FileExtensionValidator(list(ATTACHMENT_TYPES))])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"),
                                     editable=False)
@@ -203,6 +208,10 @@ class CostEntry(Base):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} {self.incurred_on}"
+
+    @property
+    def attachment_filename(self) -> str:
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
 
 
 class VarianceExplanation(Base):

@@ -187,6 +187,17 @@ def budget_line_save(*, plan, actor, line=None, periods=None, request=None,
     return line
 
 
+def budget_line_from(*, plan, actor, category, department, description, amount,
+                     basis, basis_note="", request=None) -> BudgetLine:
+    """Draft a budget line on behalf of another record (plans.hooks: a risk response action
+    becomes a cost line). The budget's own rule applies: whoever may edit the plan's budget,
+    while its content is editable (409 after); spread evenly over the plan's months."""
+    return budget_line_save(plan=plan, actor=actor, request=request, category=category,
+                            department=department, description=description, basis=basis,
+                            basis_note=basis_note, amount=amount, split_kind="monthly",
+                            split_mode="even")
+
+
 @transaction.atomic
 def budget_line_delete(*, line, actor, request=None) -> None:
     locked = _editable_plan(line.plan, actor)
@@ -210,11 +221,13 @@ def budget_snapshot(plan) -> list[dict]:
 
 def budget_review_problems(plan) -> dict[str, list[str]]:
     """The internal-review guard's cost check (plans.guards.extra_review_checks): a plan goes
-    to internal review with a cost budget."""
-    if not getattr(settings, "OPSPLAN_COSTS_BUDGET_REQUIRED", False):
+    to internal review with a cost budget (setting OPSPLAN_COSTS_BUDGET_REQUIRED, on unless
+    an installation switches cost control off)."""
+    if not getattr(settings, "OPSPLAN_COSTS_BUDGET_REQUIRED", True):
         return {}
     if not BudgetLine.objects.filter(plan=plan).exists():
-        return {"budget": [_("Draft the cost budget: at least one budget line.")]}
+        return {"budget": [_("The cost budget is missing: draft at least one budget line on "
+                             "the plan's Costs page.")]}
     return {}
 
 
@@ -230,22 +243,35 @@ def target_save(*, plan, actor, target=None, request=None, **data) -> CostTarget
     _require(actor, "costs.set_targets", locked, _("You may not set this plan's targets."))
     if locked.state in ("completed", "cancelled"):
         raise Conflict(_("This plan is closed."))
-    if target is None:
+    created = target is None
+    if created:
         target = CostTarget(plan=locked)
     else:
         target = CostTarget.objects.select_for_update(of=("self",)).get(pk=target.pk)
+        if target.plan_id != locked.pk:
+            raise ValidationError({"plan": _("This target belongs to another plan.")})
     changes = {}
     for name in TARGET_FIELDS:
         if name in data:
-            setattr(target, name, data[name] if data[name] is not None else "")
-            changes[name] = str(data[name])
+            value = data[name] if data[name] is not None else ""
+            old = getattr(target, f"{name}_id" if name in ("department", "owner") else name,
+                          None)
+            new = getattr(value, "pk", value)
+            if created or old != new:
+                changes[name] = str(value) if created else [str(old), str(new)]
+            setattr(target, name, value)
+    if not created and not changes:
+        return target
     if target.owner_id and target.department_id and not Membership.objects.current().filter(
             user_id=target.owner_id, department_id=target.department_id,
             position=target.position).exists():
         raise ValidationError({"owner": _("The owner must hold this position in this "
                                           "department.")})
     save_audited(target, actor=actor, subject=locked, request=request,
-                 action="costs.target.save", data=changes)
+                 action="costs.target.save" if created else "costs.target.change",
+                 data={"target": target.pk, **changes} if not created else changes)
+    if not created and "owner" not in changes:
+        return target
     notify([target.owner], lambda: _("You own a cost target on “%(plan)s”.")
            % {"plan": locked.title}, url=_plan_costs_url(locked), exclude=actor,
            event=Event.ASSIGNED)
@@ -424,6 +450,59 @@ class Outcome:
     overrun: Overrun | None = None
 
 
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_NAME = 150
+
+
+def check_attachment(upload, field: str = "attachment") -> None:
+    """The one check of a voucher file, for the page and the API alike: a readable UTF-8
+    name of an allowed type, not empty, at most 10 MB. Errors name ``field``."""
+    from costs.models import ATTACHMENT_TYPES
+
+    name = str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    if not name.strip(". ") or "\ufffd" in name or any(
+            ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
+        raise ValidationError({field: _("The file name is not readable text: rename the file "
+                                        "and upload it again.")})
+    if len(name) > MAX_ATTACHMENT_NAME:
+        raise ValidationError({field: _("The file name is too long (at most %d characters).")
+                               % MAX_ATTACHMENT_NAME})
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationError({field: _("Attach a file of one of these types: %s.")
+                               % ", ".join(ATTACHMENT_TYPES)})
+    size = getattr(upload, "size", None) or 0
+    if size <= 0:
+        raise ValidationError({field: _("The file is empty.")})
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({field: _("Files may be at most 10 MB.")})
+
+
+@transaction.atomic
+def entry_attach(*, entry, actor, file, request=None) -> CostEntry:
+    """Attach the voucher of an actual or commitment (a later upload replaces it; the audit
+    trail keeps the earlier name). The same rule as recording the entry; the same checks as
+    the page."""
+    _lock_plan(entry.plan)
+    entry = CostEntry.objects.select_for_update(of=("self",)).select_related(
+        "plan", "department").get(pk=entry.pk)
+    _require(actor, "costs.record_actual", entry,
+             _("You may not record costs for this department on this plan."))
+    check_attachment(file, "file")
+    previous = entry.attachment.name or None
+    entry.attachment = file
+    try:
+        save_audited(entry, actor=actor, subject=entry.plan, request=request,
+                     action="costs.entry.attach",
+                     data={"entry": entry.pk, "file": entry.attachment.name,
+                           "previous": previous})
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "attachment" in exc.error_dict:
+            raise ValidationError({"file": exc.error_dict["attachment"]}) from exc
+        raise
+    return entry
+
+
 def _store(entry_data, *, actor, request=None, attachment=None, locked_plans=None):
     plan = entry_data["plan"]
     overrun = Overrun.objects.filter(plan=plan, category=entry_data["category"]).first()
@@ -434,6 +513,7 @@ def _store(entry_data, *, actor, request=None, attachment=None, locked_plans=Non
                           "state": overrun.get_state_display().lower()})
     entry = CostEntry(recorded_by=actor, **entry_data)
     if attachment is not None:
+        check_attachment(attachment)
         entry.attachment = attachment
     save_audited(entry, actor=actor, subject=plan, request=request,
                  action=f"costs.{entry.kind}.record",

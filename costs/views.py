@@ -164,6 +164,49 @@ def target_add(request, pk):
 
 
 @login_required
+@GET_POST
+def target_edit(request, pk):
+    """Change a cost target (department, position, owner, category, amount) under the same
+    rule as assigning one."""
+    target = get_object_or_404(
+        CostTarget.objects.filter(plan__in=visible_plans(request.user)).select_related("plan"),
+        pk=pk)
+    _require(request, "costs.set_targets", target.plan)
+    form = forms.CostTargetForm(posted(request), instance=target, plan=target.plan)
+    # the service re-reads the stored row under a lock, so it sees what the form changed
+    if request.method == "POST" and submit(form, services.target_save, plan=target.plan,
+                                           target=target, actor=request.user,
+                                           request=request):
+        messages.success(request, _("Cost target saved."))
+        return redirect("costs:plan", pk=target.plan_id)
+    return _form_page(request, form, _("Cost target"), _plan_back(target.plan))
+
+
+@login_required
+@require_GET
+def entry_attachment(request, pk):
+    """Download the voucher of an entry of a plan the user may see (uploaded files are never
+    served from MEDIA_URL)."""
+    entry = get_object_or_404(selectors.cost_entries(request.user), pk=pk)
+    _require(request, "costs.view_costentry", entry)
+    return attachment_response(entry)
+
+
+def attachment_response(entry):
+    """The entry's file as a download (page and API), 404 when it has none."""
+    from django.http import FileResponse
+
+    if not entry.attachment:
+        raise Http404
+    try:
+        handle = entry.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=entry.attachment_filename,
+                        content_type="application/octet-stream")
+
+
+@login_required
 @require_POST
 def target_delete(request, pk):
     target = get_object_or_404(

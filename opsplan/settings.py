@@ -343,8 +343,9 @@ HEALTHZ_BROKER_TIMEOUT = env.int("HEALTHZ_BROKER_TIMEOUT", 2)
 
 # --- the company's rules (§4.4 costs) ----------------------------------------------------------
 OPSPLAN_CURRENCY = env.str("OPSPLAN_CURRENCY", "CNY")
-# A plan needs cost budget lines before internal review when on.
-OPSPLAN_COSTS_BUDGET_REQUIRED = env.bool("OPSPLAN_COSTS_BUDGET_REQUIRED", False)
+# A plan needs cost budget lines before internal review (§4.4: the budget is drafted with
+# the plan); off only for installations without cost control.
+OPSPLAN_COSTS_BUDGET_REQUIRED = env.bool("OPSPLAN_COSTS_BUDGET_REQUIRED", True)
 # Rewarded saving suggestions: a share of the confirmed saving, capped, from a minimum saving.
 OPSPLAN_COSTS_REWARD_RATE = env.str("OPSPLAN_COSTS_REWARD_RATE", "0.05")
 OPSPLAN_COSTS_REWARD_CAP = env.str("OPSPLAN_COSTS_REWARD_CAP", "10000")

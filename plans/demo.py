@@ -14,6 +14,16 @@ from plans.models import ActionItem, Competitor, Goal, Plan, Resource
 
 ORDER = 30
 
+# Upper apps' demos add what a plan needs before internal review besides its own content
+# (costs: the cost budget). Each is called as ``hook(plan, actor)`` once the draft is written;
+# plans cannot import them (costs.demo registers itself when the seeders are loaded).
+before_review: list = []
+
+
+def _before_review(plan, actor):
+    for hook in before_review:
+        hook(plan, actor)
+
 
 def _user(username):
     return get_user_model().objects.get(username=username)
@@ -93,6 +103,7 @@ def _draft(plan, actor, goals):
             resources="Budget and two people part-time", expected_result=title + " on time",
             goals=[goal],
         )
+    _before_review(plan, actor)
 
 
 def _plan(title, author, **extra):

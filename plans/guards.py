@@ -131,8 +131,9 @@ def _may_complete(plan):
                        % {"end": plan.period_end}]}
 
 
-# Upper apps (costs: "a cost budget") append checks here from their AppConfig.ready();
-# each takes the plan and returns {field: [messages]}.
+# Upper apps append checks here from their AppConfig.ready(); each takes the plan and returns
+# {field: [messages]}, so the refusal names what is missing. costs adds "a cost budget"
+# ({"budget": […]}, required unless OPSPLAN_COSTS_BUDGET_REQUIRED is switched off).
 extra_review_checks: list = []
 
 has_smart_goal = Guard(_smart_goal, "has_smart_goal")

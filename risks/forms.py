@@ -169,3 +169,30 @@ class SpawnForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+
+class CostLineForm(forms.Form):
+    """A response action becomes a line of the cost budget of a plan the risk is linked to
+    (the categories and bases are the budget's own, from plans.hooks)."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None)
+    category = forms.ChoiceField(label=_("Cost category"))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    basis = forms.ChoiceField(label=_("Basis of the estimate"))
+
+    def __init__(self, *args, risk, user, **kwargs):
+        from plans import hooks
+        from plans.selectors import visible_plans
+
+        super().__init__(*args, **kwargs)
+        maker = hooks.cost_lines()
+        self.fields["plan"].queryset = visible_plans(user).filter(
+            pk__in=risk.plans.values("pk")).order_by("-period_start", "title")
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        self.fields["category"].choices = list(maker.categories) if maker else []
+        self.fields["basis"].choices = list(maker.bases) if maker else []
+        self.initial.setdefault("department", risk.department_id)
+        self.initial.setdefault("basis", "goal")
+        plans = list(self.fields["plan"].queryset[:2])
+        if len(plans) == 1:
+            self.initial.setdefault("plan", plans[0].pk)

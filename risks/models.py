@@ -4,6 +4,8 @@ inherent and residual assessments, responses with actions, acceptances and the c
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -286,6 +288,13 @@ class RiskAction(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     plan_action = models.ForeignKey("plans.ActionItem", on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="risk_actions",
                                     verbose_name=_("plan action item"), editable=False)
+    # The budget line this action became (plans.hooks): a generic link, because risks does
+    # not import costs (siblings above plans).
+    cost_line_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="+", editable=False)
+    cost_line_id = models.PositiveBigIntegerField(_("cost line"), null=True, blank=True,
+                                                  editable=False)
+    cost_line = GenericForeignKey("cost_line_type", "cost_line_id")
 
     class Meta:
         verbose_name = _("response action")

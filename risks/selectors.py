@@ -49,7 +49,8 @@ def risk_detail(user, pk) -> Risk:
         "plans", "goals__plan",
         Prefetch("assessments", queryset=Assessment.objects.select_related(
             "matrix", "assessed_by").order_by("-assessed_at", "-pk")),
-        Prefetch("actions", queryset=RiskAction.objects.select_related("owner", "plan_action")),
+        Prefetch("actions", queryset=RiskAction.objects.select_related(
+            "owner", "plan_action", "cost_line_type").prefetch_related("cost_line__plan")),
         Prefetch("acceptances", queryset=Acceptance.objects.select_related(
             "requested_by", "decision", "assessment")),
     ).get(pk=pk)

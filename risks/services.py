@@ -413,6 +413,50 @@ def action_to_plan_item(*, action, plan, actor, department, request=None):
     return item
 
 
+@transaction.atomic
+def action_to_cost_line(*, action, plan, actor, category, department=None, basis="goal",
+                        request=None):
+    """Turn a response action into a line of the budget of a plan the risk is linked to: its
+    cost becomes the line's amount (spread evenly over the plan's months). The budget's own
+    rule decides (plans.hooks → costs: whoever may edit the plan's budget, while the plan's
+    content is editable, audited there); the action keeps a link to the line, and an action
+    that is already a cost line is refused (409)."""
+    from plans import hooks
+
+    action = RiskAction.objects.select_for_update(of=("self",)).select_related("risk").get(
+        pk=action.pk)
+    _require(actor, "risks.view_riskaction", action)
+    if action.risk.status == Status.CLOSED:
+        raise Conflict(_("This risk is closed: reopen it to change its actions."))
+    maker = hooks.cost_lines()
+    if maker is None:
+        raise Conflict(_("Cost budgets are not available."))
+    if action.cost_line_id is not None and action.cost_line is not None:
+        raise Conflict(_("This action is already a line of the cost budget of “%(plan)s”.")
+                       % {"plan": action.cost_line.plan.title})
+    if action.cost is None or action.cost <= 0:
+        raise ValidationError({"cost": [_("Give the action a cost first.")]})
+    if not action.risk.plans.filter(pk=plan.pk).exists():
+        raise ValidationError({"plan": [_("Choose a plan this risk is linked to.")]})
+    risk = action.risk
+    try:
+        line = maker.make(
+            plan=plan, actor=actor, category=category,
+            department=department or risk.department, description=action.title[:200],
+            amount=action.cost, basis=basis, request=request,
+            basis_note=(_("Risk response action of “%(risk)s”.") % {"risk": risk.title})[:500])
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "amount" in exc.error_dict:
+            raise ValidationError({"cost": exc.error_dict["amount"]}) from exc
+        raise
+    action.cost_line = line
+    action.save(update_fields=["cost_line_type", "cost_line_id"])
+    record(actor=actor, action="risks.action.to_cost_line", subject=risk, request=request,
+           data={"action": action.pk, "plan": plan.pk, "line": line.pk,
+                 "amount": str(action.cost), "category": category})
+    return line
+
+
 # --- acceptance ----------------------------------------------------------------------------
 
 @transaction.atomic

@@ -27,5 +27,7 @@ urlpatterns = [
     path("<int:pk>/actions/new/", views.action_edit, name="action-add"),
     path("<int:pk>/actions/<int:action_pk>/", views.action_edit, name="action-edit"),
     path("<int:pk>/actions/<int:action_pk>/delete/", views.action_delete, name="action-delete"),
+    path("<int:pk>/actions/<int:action_pk>/cost-line/", views.action_to_cost_line,
+         name="action-cost-line"),
     path("<int:pk>/transitions/<slug:name>/", views.risk_transition, name="transition"),
 ]

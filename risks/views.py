@@ -76,6 +76,7 @@ def risk_detail(request, pk):
         "actions": list(risk.actions.all()),
         "acceptances": acceptances,
         "can_edit": user.has_perm("risks.change_risk", risk) and risk.is_open,
+        "can_cost_line": risk.is_open and bool(risk.plans.all()),
         "can_accept": user.has_perm("risks.accept_risk", risk) and risk.is_open
         and risk.strategy == "accept",
         "transitions": services.available_transitions(risk, user),
@@ -152,6 +153,31 @@ def action_delete(request, pk, action_pk):
     services.action_delete(action=action, actor=request.user, request=request)
     messages.success(request, _("Action removed."))
     return redirect(f"{risk.get_absolute_url()}#actions")
+
+
+@login_required
+def action_to_cost_line(request, pk, action_pk):
+    """A response action becomes a line of the budget of a plan the risk is linked to; the
+    budget's own rule decides who may (costs, through plans.hooks)."""
+    risk = _risk(request, pk)
+    action = get_object_or_404(RiskAction, pk=action_pk, risk=risk)
+    _require(request, "risks.view_riskaction", action)
+    if action.cost_line_id is not None and action.cost_line is not None:
+        messages.info(request, _("This action is already a line of the cost budget of "
+                                 "“%(plan)s”.") % {"plan": action.cost_line.plan.title})
+        return redirect(f"{risk.get_absolute_url()}#actions")
+    form = forms.CostLineForm(posted(request), risk=risk, user=request.user)
+    if request.method == "POST" and (line := submit(
+            form, services.action_to_cost_line, action=action, actor=request.user,
+            request=request)):
+        messages.success(request, _("The action is now a line of the cost budget of "
+                                    "“%(plan)s”.") % {"plan": line.plan.title})
+        return redirect(f"{risk.get_absolute_url()}#actions")
+    intro = _("Amount: %(cost)s CNY, spread evenly over the plan's months. Only a plan being "
+              "drafted (or adjusted) takes new budget lines.") % {"cost": action.cost} \
+        if action.cost is not None else _("Give the action a cost first.")
+    return _form_page(request, form, _("Add “%(action)s” to a plan budget")
+                      % {"action": action.title}, risk, intro=intro)
 
 
 @login_required

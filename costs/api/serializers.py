@@ -121,10 +121,35 @@ class CostTargetSerializer(serializers.ModelSerializer):
         return fields
 
 
+class CostAttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text=_("The file's name."))
+    url = serializers.CharField(help_text=_("Download it here (checked like the entry)."))
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True, max_length=1000,
+        help_text=_("The voucher: pdf, png, jpg, jpeg, xlsx, csv or txt; at most 10 MB."))
+
+
 class CostEntrySerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind = Choice(EntryKind.choices, read_only=True)
     category = Choice(Category.choices, read_only=True)
+    attachment = serializers.SerializerMethodField(
+        help_text=_("The attached voucher, if any; the file is served only through its "
+                    "checked download URL."))
+
+    @extend_schema_field(CostAttachmentSerializer(allow_null=True))
+    def get_attachment(self, obj):
+        if not obj.attachment:
+            return None
+        from django.urls import reverse
+
+        url = reverse("costs-api:entry-attachment", args=[obj.pk])
+        request = self.context.get("request")
+        return {"name": obj.attachment_filename,
+                "url": request.build_absolute_uri(url) if request else url}
 
     class Meta:
         model = CostEntry

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -106,13 +107,21 @@ class CostTargetViewSet(viewsets.ModelViewSet):
 
 
 class EntryFilter(filters.FilterSet):
+    has_attachment = filters.BooleanFilter(method="filter_attachment",
+                                           label=_("Only entries with (or without) a file"))
     since = filters.DateFilter(field_name="incurred_on", lookup_expr="gte")
     until = filters.DateFilter(field_name="incurred_on", lookup_expr="lte")
     department = filters.CharFilter(field_name="department__code")
 
     class Meta:
         model = CostEntry
-        fields = ["plan", "kind", "category", "department", "since", "until"]
+        fields = ["plan", "kind", "category", "department", "since", "until",
+                  "has_attachment"]
+
+    def filter_attachment(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(attachment="") if value else queryset.filter(attachment="")
 
 
 class CostEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -121,7 +130,9 @@ class CostEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.CostEntrySerializer
     filterset_class = EntryFilter
-    permission_map = {"list": LIST, "create": LIST, "bulk": LIST}
+    permission_map = {"list": LIST, "create": LIST, "bulk": LIST,
+                      "attachment": "costs.view_costentry",
+                      "upload_attachment": "costs.record_actual"}
 
     def get_queryset(self):
         return selectors.cost_entries(self.request.user).order_by("-incurred_on", "-pk")
@@ -185,6 +196,32 @@ class CostEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise Conflict(_("Another request stored the same entries at the same moment; "
                              "send this batch again.")) from exc
         return Response(summary, status=status.HTTP_201_CREATED)
+
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+                              404: ErrorSerializer})
+    @action(detail=True, methods=["get"])
+    def attachment(self, request, pk=None):
+        """Download the entry's voucher (the same read rule as the entry; 404 when it has
+        none)."""
+        from costs.views import attachment_response
+
+        return attachment_response(self.get_object())
+
+    @extend_schema(request={"multipart/form-data": s.AttachmentUploadSerializer},
+                   responses={200: s.CostEntrySerializer, 400: ErrorSerializer})
+    @attachment.mapping.post
+    def upload_attachment(self, request, pk=None):
+        """Attach the entry's voucher (multipart, field ``file``; a later upload replaces
+        it). The same rule as recording the entry and the same checks as the page: an
+        allowed type, a readable UTF-8 name, not empty, at most 10 MB — 400 naming
+        ``file`` otherwise."""
+        entry = self.get_object()
+        body = s.AttachmentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.entry_attach(entry=entry, actor=request.user,
+                                      file=body.validated_data["file"], request=request)
+        return Response(s.CostEntrySerializer(entry, context={"request": request}).data)
 
 
 def _replay(earlier, fingerprint):

@@ -149,17 +149,52 @@ class RiskActionSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False,
         allow_null=True)
+    cost_line = serializers.IntegerField(
+        source="cost_line_id", read_only=True, allow_null=True,
+        help_text=_("The budget line (costs API: lines) this action became, if any."))
 
     class Meta:
         model = RiskAction
-        fields = ["id", "risk", "title", "owner", "due_on", "cost", "status", "plan_action"]
-        read_only_fields = ["plan_action"]
+        fields = ["id", "risk", "title", "owner", "due_on", "cost", "status", "plan_action",
+                  "cost_line"]
+        read_only_fields = ["plan_action", "cost_line"]
 
     def get_fields(self):
         fields = super().get_fields()
         if self.instance is not None and "risk" in fields:
             fields["risk"].read_only = True
         return fields
+
+
+class ToCostLineSerializer(serializers.Serializer):
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=Plan.objects.all(), help_text=_("A plan this risk is linked to."))
+    category = serializers.CharField(
+        max_length=16, help_text=_("The budget's cost category (personnel, material, "
+                                   "marketing, administration, other)."))
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), required=False,
+        help_text=_("The department that spends it; empty: the risk's owner department."))
+    basis = serializers.CharField(max_length=16, required=False, default="goal",
+                                  help_text=_("Basis of the estimate (history, market_price, "
+                                              "goal)."))
+
+    def _choice(self, value, attr):
+        from plans import hooks
+
+        maker = hooks.cost_lines()
+        allowed = [c[0] for c in getattr(maker, attr, ())]
+        if value not in allowed:
+            raise serializers.ValidationError(
+                _("Choose one of: %s.") % ", ".join(allowed) if allowed
+                else _("Cost budgets are not available."))
+        return value
+
+    def validate_category(self, value):
+        return self._choice(value, "categories")
+
+    def validate_basis(self, value):
+        return self._choice(value, "bases")
 
 
 class ToPlanSerializer(serializers.Serializer):

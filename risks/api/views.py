@@ -249,7 +249,8 @@ class RiskActionViewSet(viewsets.ModelViewSet):
     filterset_fields = ["risk", "status", "owner"]
     lookup_value_regex = r"\d+"
     permission_map = {"list": "risks.list_risks", "create": "risks.list_risks",
-                      "to_plan": "risks.change_riskaction"}
+                      "to_plan": "risks.change_riskaction",
+                      "to_cost_line": "risks.view_riskaction"}
 
     def get_queryset(self):
         return RiskAction.objects.filter(
@@ -287,6 +288,24 @@ class RiskActionViewSet(viewsets.ModelViewSet):
         services.action_to_plan_item(action=item, plan=plan, actor=request.user,
                                      department=body.validated_data["department"],
                                      request=request)
+        item.refresh_from_db()
+        return Response(s.RiskActionSerializer(item).data, status=201)
+
+
+    @extend_schema(request=s.ToCostLineSerializer, responses={201: s.RiskActionSerializer})
+    @action(detail=True, methods=["post"], url_path="to-cost-line")
+    def to_cost_line(self, request, pk=None):
+        """Make this action a line of the cost budget of a plan the risk is linked to (its
+        cost, spread evenly). The budget's rule applies: 403 unless you may edit the plan's
+        budget, 409 when the plan's content is frozen or the action is already a cost
+        line."""
+        item = self.get_object()
+        body = s.ToCostLineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if not request.user.has_perm("plans.view_plan", data["plan"]):
+            raise ValidationError({"plan": [_("No such plan.")]})
+        services.action_to_cost_line(action=item, actor=request.user, request=request, **data)
         item.refresh_from_db()
         return Response(s.RiskActionSerializer(item).data, status=201)
 

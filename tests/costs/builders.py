@@ -24,7 +24,7 @@ def running(author, reviewer, marketing, sales, unit_staff, chair, member, plann
     plan = plans.new_plan(author, **extra)
     plans.add_goal(plan, author)
     plan = plan_services.plan_start_drafting(plan=plan, actor=author)
-    plans.complete_draft(plan, author, sales, unit_staff)
+    plans.complete_draft(plan, author, sales, unit_staff, budget=False)
     for category, amount in lines:
         line(plan, author, sales, amount=amount, category=category)
     plan = plan_services.plan_submit_for_review(plan=plan, actor=author,

@@ -4,6 +4,7 @@ app's route names to its Cases (one per HTTP method)."""
 
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.hardening.test_permission_matrix import SCOPED, Case, get, pk_of, signed_in
@@ -48,7 +49,8 @@ def build(s):
     s.add("running_line", line)
     s.add("cost_entry", CostEntry.objects.create(
         plan=running, category="marketing", department=sales, incurred_on=running.period_start,
-        amount=Decimal("100.00"), reference="INV-1", recorded_by=unit_head))
+        amount=Decimal("100.00"), reference="INV-1", recorded_by=unit_head,
+        attachment=ContentFile(b"voucher INV-1", name="inv-1.txt")))
     s.add("cost_target", CostTarget.objects.create(
         plan=running, department=sales, position="head", owner=unit_head,
         category="marketing", amount=Decimal("1000.00")))
@@ -151,6 +153,8 @@ UNIT = {"obj": get("unit_plan"), "kwargs": pk_of("unit_plan"), "hidden": "plans.
 LINE = {"obj": get("unit_plan"), "kwargs": pk_of("budget_line"), "hidden": "plans.view_plan"}
 TARGET = {"obj": get("running_plan"), "kwargs": pk_of("cost_target"),
           "hidden": "plans.view_plan"}
+ENTRY = {"obj": get("cost_entry"), "kwargs": pk_of("cost_entry"), "hidden": "plans.view_plan",
+         "hidden_obj": get("running_plan")}
 IN_BODY = {"hidden": "plans.view_plan", "hidden_status": 400,
            "why": "The plan is named in the body: one the user may not see is an unknown "
                   "reference (400 'No such plan'), not a 404 of the URL."}
@@ -186,7 +190,10 @@ RULES = {
     "costs:line-delete": [Case(P, "costs.edit_budget", **LINE)],
     "costs:target-add": [Case(m, "costs.set_targets", data=_target_form, **RUNNING)
                          for m in (G, P)],
+    "costs:target-edit": [Case(m, "costs.set_targets", data=_target_form, **TARGET)
+                          for m in (G, P)],
     "costs:target-delete": [Case(P, "costs.set_targets", **TARGET)],
+    "costs:entry-attachment": [Case(G, "costs.view_costentry", **ENTRY)],
     "costs:entry-add": [
         Case(G, "plans.view_plan", why="the form is shown to whoever sees a running plan; "
                                         "recording is checked on POST", **RUNNING),
@@ -240,6 +247,9 @@ RULES = {
     "costs-api:entry-detail": [Case(G, "costs.view_costentry", obj=get("cost_entry"),
                                     kwargs=pk_of("cost_entry"), hidden="plans.view_plan",
                                     hidden_obj=get("running_plan"))],
+    "costs-api:entry-attachment": [
+        Case(G, "costs.view_costentry", **ENTRY),
+        Case(P, "costs.record_actual", data=lambda s: {}, **ENTRY)],
     "costs-api:entry-bulk": [Case(P, may_record_cost, data=_bulk_body, denied_status=400,
                                   why=ROW_REFUSAL)],
     "costs-api:explanation-list": [Case(G, SCOPED),

@@ -98,20 +98,32 @@ def test_the_budget_is_part_of_the_revision_snapshot_and_its_diff(running_plan):
     assert sections["budget"]["changed"][0]["fields"][0]["old"] == "1200.00"
 
 
-def test_internal_review_needs_a_cost_budget_when_required(settings, author, marketing, sales,
-                                                           reviewer,
-                                                           unit_staff):
+def test_internal_review_needs_a_cost_budget_by_default(author, marketing, sales, reviewer,
+                                                        unit_staff):
     from plans import services as plan_services
     from tests.plans import builders as plans
 
-    settings.OPSPLAN_COSTS_BUDGET_REQUIRED = True
     plan = plans.drafting(author)
-    plans.complete_draft(plan, author, sales, unit_staff)
+    plans.complete_draft(plan, author, sales, unit_staff, budget=False)
     with pytest.raises(ValidationError) as error:
         plan_services.plan_submit_for_review(plan=plan, actor=author,
                                              reviewing_departments=[marketing])
     assert "budget" in error.value.message_dict
+    assert "cost budget is missing" in error.value.message_dict["budget"][0]
     builders.line(plan, author, sales)
+    plan = plan_services.plan_submit_for_review(plan=plan, actor=author,
+                                                reviewing_departments=[marketing])
+    assert plan.state == "internal_review"
+
+
+def test_the_budget_requirement_can_be_switched_off(settings, author, marketing, sales,
+                                                   reviewer, unit_staff):
+    from plans import services as plan_services
+    from tests.plans import builders as plans
+
+    settings.OPSPLAN_COSTS_BUDGET_REQUIRED = False
+    plan = plans.drafting(author)
+    plans.complete_draft(plan, author, sales, unit_staff, budget=False)
     plan = plan_services.plan_submit_for_review(plan=plan, actor=author,
                                                 reviewing_departments=[marketing])
     assert plan.state == "internal_review"

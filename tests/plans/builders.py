@@ -29,7 +29,20 @@ def drafting(author, **extra) -> Plan:
     return services.plan_start_drafting(plan=plan, actor=author)
 
 
-def complete_draft(plan, author, responsible_department, responsible_person) -> Plan:
+def draft_budget(plan, author, department, *, amount="12000.00", category="other"):
+    """A cost budget line (internal review needs a cost budget: costs' review check)."""
+    from costs import services as cost_services
+
+    return cost_services.budget_line_save(
+        plan=plan, actor=author, category=category, department=department,
+        description="Running costs", basis="history", amount=Decimal(amount),
+        split_kind="monthly", split_mode="even")
+
+
+def complete_draft(plan, author, responsible_department, responsible_person, *,
+                   budget=True) -> Plan:
+    """Everything internal review needs: strategies, a complete action item and (unless
+    ``budget=False``, for tests of the budget itself) a cost budget line."""
     for strategy in plan.strategies.all():
         services.part_save(plan=plan, part=strategy, actor=author,
                            content=f"The {strategy.kind} strategy.")
@@ -38,6 +51,8 @@ def complete_draft(plan, author, responsible_department, responsible_person) -> 
                        deadline=plan.period_start + dt.timedelta(days=60), steps="Steps",
                        resources="Two people", expected_result="A new channel",
                        goals=list(plan.goals.all()))
+    if budget:
+        draft_budget(plan, author, responsible_department)
     return plan
 
 

@@ -193,6 +193,18 @@ def test_company_plan_from_needs_analysis_to_execution(page, live_server, demo_c
     expect(actions).to_contain_text("Launch the online shop")
     expect(actions).to_contain_text(str(sales_head))
 
+    # the cost budget, drafted with the plan (internal review needs it)
+    page.goto(f"{base}/costs/plans/{plan.pk}/lines/new/")
+    form = _main(page).locator("form")
+    form.get_by_label("Category").select_option("marketing")
+    form.get_by_label("Department").select_option(label=sales.name)
+    form.get_by_label("Description").fill("Online shop platform and advertising")
+    form.get_by_label("Basis of the estimate").select_option("market_price")
+    form.get_by_label(_exactly("Amount")).fill("300000.00")
+    _save(page)
+    expect(_main(page).locator("#budget-lines")).to_contain_text("Online shop platform")
+    page.goto(f"{base}/plans/{plan.pk}/")
+
     # drafting → internal review by Sales and Finance
     _click_and_wait(page, _next_step(page, "Submit for internal review"))
     form = _main(page).locator("form")

@@ -3,6 +3,7 @@
 app's route names to its Cases (one per HTTP method)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -44,6 +45,13 @@ def build(s):
     s.add("risk_acceptance", acceptance)
     s.add("checklist_item", ChecklistItem.objects.create(
         category="market", question="Could demand fall by 10 %?"))
+    # a risk of the Sales plan (needs analysis: its budget is editable) with a costed action
+    linked = services.risk_create(actor=s.unit_head, title="Supplier fails",
+                                  category="market", department=s.sales, plans=[s.unit_plan])
+    s.add("linked_risk", linked)
+    s.add("costed_action", services.action_save(
+        risk=linked, action=RiskAction(), actor=s.unit_head, title="Second supplier",
+        cost=Decimal("300.00")))
 
 
 SALES_RISK = {"obj": get("sales_risk"), "kwargs": pk_of("sales_risk"),
@@ -95,6 +103,30 @@ def _may_move_to_plan(user, s):
 _may_move_to_plan.__name__ = "risks.change_riskaction and plans.steer_plan on unit_plan"
 
 
+def _may_make_cost_line(user, s):
+    """Sees the action; the budget's rule on the chosen plan decides. A plan the user cannot
+    see is an unknown choice (400), like any hidden reference in a body."""
+    if not user.has_perm("risks.view_riskaction", s.costed_action):
+        return False
+    return user.has_perm("costs.edit_budget", s.unit_plan) or not user.has_perm(
+        "plans.view_plan", s.unit_plan)
+
+
+_may_make_cost_line.__name__ = ("risks.view_riskaction and (costs.edit_budget on unit_plan, "
+                                "or unit_plan hidden: 400)")
+
+
+def _cost_line_body(s):
+    return {"plan": s.pk("unit_plan"), "category": "other", "department": s.pk("sales"),
+            "basis": "goal"}
+
+
+COSTED_ROUTE = {"kwargs": lambda s: {"pk": s.pk("linked_risk"),
+                                     "action_pk": s.pk("costed_action")},
+                "obj": get("costed_action"), "hidden": "risks.view_risk",
+                "hidden_obj": get("linked_risk")}
+
+
 RULES = {
     # --- pages -------------------------------------------------------------------------------
     "risks:list": [Case(G, "risks.list_risks")],
@@ -115,6 +147,9 @@ RULES = {
     "risks:action-edit": [Case(m, "risks.change_riskaction", obj=get("risk_action"),
                                data=lambda s: {"title": "Insure", "status": "done"},
                                **ACTION_ROUTE) for m in (G, P)],
+    "risks:action-cost-line": [
+        Case(G, "risks.view_riskaction", **COSTED_ROUTE),
+        Case(P, _may_make_cost_line, data=_cost_line_body, **COSTED_ROUTE)],
     "risks:action-delete": [Case(P, "risks.delete_riskaction", obj=get("risk_action"),
                                  data=lambda s: {}, **ACTION_ROUTE)],
     "risks:transition": [Case(m, "risks.close_risk",
@@ -201,6 +236,9 @@ RULES = {
     "risks-api:action-to-plan": [
         Case(P, _may_move_to_plan, kwargs=pk_of("risk_action"), data=lambda s: {
             "plan": s.pk("unit_plan"), "department": s.pk("sales")}, **ACTION)],
+    "risks-api:action-to-cost-line": [
+        Case(P, _may_make_cost_line, kwargs=pk_of("costed_action"), data=_cost_line_body,
+             obj=get("costed_action"), hidden="risks.view_riskaction")],
     "risks-api:checklist-list": [
         Case(G, SCOPED),
         Case(P, "risks.configure", data=lambda s: {"category": "legal",
