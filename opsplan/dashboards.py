@@ -14,7 +14,8 @@ Panel data is cached per person, language, time zone and scope for
 (any service's write goes through ``opsplan.audit.record``) and every rollup run call
 :func:`changed`, which starts a new generation of keys: a dashboard never shows data older
 than the last recorded change, and at most the time-to-live older than unaudited background
-work.
+work. As rendered panels are cached too, a panel template never holds inline <script> or
+<style> (a cached CSP nonce would be stale): scripts and styles come from static files.
 """
 
 from __future__ import annotations

@@ -341,6 +341,12 @@ LOGGING = {
 OPSPLAN_REQUIRE_SERVICES = env.bool("OPSPLAN_REQUIRE_SERVICES", False)
 HEALTHZ_BROKER_TIMEOUT = env.int("HEALTHZ_BROKER_TIMEOUT", 2)
 
+# Days a reviewing department has to give its opinion (planning dashboard: reviews overdue).
+OPSPLAN_REVIEW_DAYS = env.int("OPSPLAN_REVIEW_DAYS", 7)
+# Dashboard panels are cached per person for this long (0: computed on every request); every
+# audited change refreshes them at once (opsplan.dashboards).
+OPSPLAN_DASHBOARD_CACHE_SECONDS = env.int("OPSPLAN_DASHBOARD_CACHE_SECONDS", 60)
+
 # --- the company's rules (§4.4 costs) ----------------------------------------------------------
 OPSPLAN_CURRENCY = env.str("OPSPLAN_CURRENCY", "CNY")
 # A plan needs cost budget lines before internal review (§4.4: the budget is drafted with

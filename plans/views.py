@@ -3,10 +3,11 @@ same permission as the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -241,6 +242,16 @@ TRANSITION_FORMS = {
 FORMS_WITH_PLAN = (forms.AdjustmentForm, forms.CompleteForm)
 
 
+def _next_url(request):
+    """Where to return after a transition started elsewhere (e.g. the planning dashboard's
+    board): a ``next`` on this site only, else None."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
+
+
 @login_required
 def transition(request, pk, name):
     """Start a transition: a short form (note, reviewers or reason), then the service."""
@@ -260,12 +271,20 @@ def transition(request, pk, name):
                "cancel": services.plan_cancel}[name]
     extra = {"plan": plan} if form_class in FORMS_WITH_PLAN else {}
     form = form_class(posted(request), **extra)
+    back = _next_url(request)
     if request.method == "POST" and (result := submit(form, service, plan=plan,
                                                       actor=request.user, request=request)):
         messages.success(request, _("Done: %(action)s. The plan is now “%(state)s”.")
                          % {"action": services.TRANSITION_LABELS[name],
                             "state": result.get_state_display()})
-        return redirect(plan)
+        return redirect(back or plan)
+    if back and form.errors and set(form.errors) == {NON_FIELD_ERRORS}:
+        # refused by a guard (nothing the form could fix): back to where it was asked, saying
+        # why; the service changed nothing
+        messages.error(request, _("Not done: %(action)s. %(reasons)s")
+                       % {"action": services.TRANSITION_LABELS[name],
+                          "reasons": " ".join(form.non_field_errors())})
+        return redirect(back)
     status = 400 if form.errors else 200
     return render(request, "form_page.html", {
         "form": form, "title": services.TRANSITION_LABELS[name], "back_object": plan,

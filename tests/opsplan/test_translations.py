@@ -183,12 +183,7 @@ TRANSLATED_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 BILINGUAL_BY_DESIGN = {"500.html"}
 # Known and reported to their owners; listed here so that nothing new slips in meanwhile.
 # A file that becomes clean fails the test until it is removed from this list.
-KNOWN_UNTRANSLATED = {
-    "risks/matrix_detail.html": "the 'v' before a risk matrix version number",
-    "risks/matrix_list.html": "the 'v' before a risk matrix version number",
-    "risks/remap.html": "the 'v' before a risk matrix version number",
-    "risks/risk_detail.html": "the 'v' before a risk matrix version number",
-}
+KNOWN_UNTRANSLATED: dict[str, str] = {}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _TEXT_FILTER_ARGUMENT = re.compile(r"""\|(default|default_if_none|yesno):("[^"]*"|'[^']*')""")
 HOLE = "\ue000"  # stands for a template tag or variable in the text being checked
