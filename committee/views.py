@@ -221,13 +221,50 @@ def decisions(request):
     return render(request, "committee/decisions.html", {"page": page})
 
 
+def _safe_next(request):
+    """The page the form came from (the dashboard), if it is one of ours."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  request.is_secure()):
+        return target
+    return None
+
+
+def _inbox_row(request, decision, *, vote=None, form=None):
+    """The dashboard inbox's row of this decision, for htmx to swap in: the recorded vote, or
+    the form with its errors named. Always 200 so htmx swaps it."""
+    from committee.panels.committee import inbox_row, vote_choices
+
+    decision = selectors.decisions_for(request.user).prefetch_related("subject").get(
+        pk=decision.pk)
+    return render(request, "committee/panels/committee_inbox_row.html", {
+        "row": inbox_row(decision), "vote": vote, "form": form, "choices": vote_choices(),
+    })
+
+
 @login_required
 @require_POST
 def decision_vote(request, pk):
+    """Cast or change one's vote (rule: ``committee.vote_decision``, checked by the service).
+    From the dashboard's inbox via htmx it answers with the inbox row; otherwise it redirects
+    back (to ``next`` when given, else to the subject)."""
+    from opsplan.errors import Conflict
+
     decision = get_object_or_404(selectors.decisions_for(request.user), pk=pk)
     form = forms.VoteForm(request.POST)
-    if submit(form, services.decision_vote, decision=decision, voter=request.user,
-              request=request) is not None:
+    try:
+        vote = submit(form, services.decision_vote, decision=decision, voter=request.user,
+                      request=request)
+    except Conflict as exc:
+        if not request.htmx:
+            raise
+        form.add_error(None, str(exc.message))
+        vote = None
+    if request.htmx:
+        return _inbox_row(request, decision, vote=vote, form=None if vote else form)
+    if vote is not None:
         messages.success(request, _("Your vote is recorded."))
         decision.refresh_from_db()
         if not decision.is_open:
@@ -235,7 +272,8 @@ def decision_vote(request, pk):
                           % decision.get_state_display())
     else:
         messages.error(request, form_errors_text(form))
-    return _back_to_subject(decision)
+    target = _safe_next(request)
+    return redirect(target) if target else _back_to_subject(decision)
 
 
 @login_required

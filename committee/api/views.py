@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from committee import selectors, services
 from committee.api import serializers as s
+from committee.api.filters import DecisionFilter
 from committee.models import Committee, CommitteeSeat, Department, Membership
 
 
@@ -154,7 +155,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     """Committee decisions with their votes and tally. Members vote; the chair closes."""
 
     serializer_class = s.DecisionSerializer
-    filterset_fields = ["state", "kind", "committee"]
+    filterset_class = DecisionFilter
     permission_map = {"vote": "committee.view_decision", "close": "committee.view_decision"}
 
     def get_queryset(self):
