@@ -82,7 +82,7 @@ ARTEFACTS = Path(os.environ.get("OPSPLAN_ARTEFACTS",
 
 def screenshot_path(name: str) -> str:
     """Where a browser test saves a screenshot kept as a run artefact (test-results/ by
-    default, OPSPLAN_ARTEFACTS in CI)."""
+    default, or OPSPLAN_ARTEFACTS; .ci/run checks the dashboards' screenshots are there)."""
     folder = ARTEFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"{name}.png")
