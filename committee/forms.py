@@ -21,6 +21,22 @@ class PersonForm(forms.ModelForm):
                   "is_active"]
 
 
+class OwnSettingsForm(forms.ModelForm):
+    """What a person sets for themselves: how their name shows, language and time zone."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["display_name", "language", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        import zoneinfo
+
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["time_zone"].widget = forms.TextInput(attrs={"list": "time-zones"})
+        self.time_zones = zones
+
+
 class MembershipForm(forms.ModelForm):
     """A new position for a person; the department is fixed by the page it is added on."""
 

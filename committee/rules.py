@@ -96,6 +96,7 @@ can_close_decision = (is_signed_in & is_committee_chair & sits_on_its_committee 
                       & ~has_conflict_of_interest)
 
 rules.add_perm("committee.view_organisation", is_signed_in)
+rules.add_perm("committee.change_own_settings", is_signed_in)
 rules.add_perm("committee.change_organisation", can_edit_organisation)
 
 # --- dashboards (opsplan.dashboards; the pages and the API check the same permission) ------

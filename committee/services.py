@@ -15,7 +15,9 @@ from opsplan.errors import Conflict
 
 DEPARTMENT_FIELDS = ("code", "name", "kind", "description", "is_active")
 PERSON_FIELDS = ("username", "display_name", "first_name", "last_name", "email", "language",
-                 "is_active")
+                 "time_zone", "is_active")
+# What everyone may change about themselves (committee:my-settings, /api/v1/committee/me/).
+OWN_SETTINGS_FIELDS = ("display_name", "language", "time_zone")
 
 
 def _save(obj, *, actor, action, changes=None, request=None):
@@ -80,6 +82,17 @@ def person_update(*, person, actor, request=None, **data):
     if not changes:
         return person
     return _save(person, actor=actor, action="committee.person.update", changes=changes,
+                 request=request)
+
+
+@transaction.atomic
+def own_settings_update(*, person, request=None, **data):
+    """A person changes their own display name, language or time zone (audited)."""
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    changes = _changes(person, data, OWN_SETTINGS_FIELDS)
+    if not changes:
+        return person
+    return _save(person, actor=person, action="committee.person.own_settings", changes=changes,
                  request=request)
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("departments/<slug:code>/positions/", views.membership_add, name="membership-add"),
     path("positions/<int:pk>/end/", views.membership_end, name="membership-end"),
     path("people/", views.people, name="people"),
+    path("me/", views.my_settings, name="my-settings"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),

@@ -160,6 +160,21 @@ def person_edit(request, pk):
 
 
 @login_required
+@_perm("committee.change_own_settings")
+def my_settings(request):
+    """The signed-in person's own display name, language and time zone."""
+    # A copy: the form writes into its instance while validating; the page header keeps
+    # showing what is stored until the service saved it.
+    me = User.objects.get(pk=request.user.pk)
+    form = forms.OwnSettingsForm(posted(request), instance=me)
+    if request.method == "POST" and submit(form, services.own_settings_update,
+                                           person=request.user, request=request):
+        messages.success(request, _("Your settings are saved."))
+        return redirect("committee:my-settings")
+    return render(request, "committee/my_settings.html", {"form": form})
+
+
+@login_required
 @_perm("committee.change_committee", fn=objectgetter(Committee, "pk"))
 def committee_edit(request, pk):
     committee = get_object_or_404(Committee, pk=pk)

@@ -45,6 +45,15 @@ class PersonSerializer(serializers.ModelSerializer):
         return value
 
 
+class OwnSettingsSerializer(serializers.ModelSerializer):
+    """What a person sets for themselves (the same fields as the settings page)."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "display_name", "language", "time_zone"]
+        read_only_fields = ["username"]
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from committee.api import views
 from opsplan.api import router as make_router
 
@@ -11,4 +13,7 @@ router.register("committees", views.CommitteeViewSet, basename="committee")
 router.register("seats", views.SeatViewSet, basename="seat")
 router.register("decisions", views.DecisionViewSet, basename="decision")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("me/", views.OwnSettingsView.as_view(), name="my-settings"),
+    *router.urls,
+]

@@ -5,11 +5,31 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from committee import selectors, services
 from committee.api import serializers as s
 from committee.api.filters import DecisionFilter
 from committee.models import Committee, CommitteeSeat, Department, Membership
+
+
+class OwnSettingsView(APIView):
+    """Your own display name, language and time zone (as on the settings page)."""
+
+    permission_map = {"GET": "committee.change_own_settings",
+                      "PATCH": "committee.change_own_settings"}
+
+    @extend_schema(responses=s.OwnSettingsSerializer)
+    def get(self, request, format=None):
+        return Response(s.OwnSettingsSerializer(request.user).data)
+
+    @extend_schema(request=s.OwnSettingsSerializer, responses=s.OwnSettingsSerializer)
+    def patch(self, request, format=None):
+        body = s.OwnSettingsSerializer(request.user, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        person = services.own_settings_update(person=request.user, request=request,
+                                              **body.validated_data)
+        return Response(s.OwnSettingsSerializer(person).data)
 
 
 class DepartmentViewSet(viewsets.ModelViewSet):
