@@ -215,20 +215,20 @@ def stale_series(today: dt.date | None = None):
     from kpis.periods import frequency_next, frequency_start
 
     today = today or timezone.localdate()
-    from django.db.models import F, Max
+    from django.db.models import OuterRef, Subquery
 
-    latest = {
-        (row["indicator_id"], row["department_id"]): row["latest"]
-        for row in Measurement.objects.filter(department_id=F("indicator__owner_department_id"))
-        .values("indicator_id", "department_id").annotate(latest=Max("period_start"))
-        .order_by()
-    }
+    # The owner's newest period per indicator: one LIMIT 1 lookup per (indicator, owning
+    # department) on the measurements' natural-key index, whatever their number.
+    newest = (Measurement.objects.filter(indicator=OuterRef("pk"),
+                                         department=OuterRef("owner_department"))
+              .order_by("-period_start").values("period_start")[:1])
     result = []
-    for indicator in Indicator.objects.filter(is_active=True).select_related(
-            "owner_department", "collector"):
+    for indicator in (Indicator.objects.filter(is_active=True)
+                      .select_related("owner_department", "collector")
+                      .annotate(supplied=Subquery(newest))):
         current = frequency_start(indicator.frequency, today)
         due = frequency_start(indicator.frequency, current - dt.timedelta(days=1))
-        supplied = latest.get((indicator.pk, indicator.owner_department_id))
+        supplied = indicator.supplied
         if supplied is None or frequency_next(indicator.frequency, supplied) <= due:
             result.append((indicator, indicator.owner_department, due))
     return result

@@ -99,6 +99,11 @@ class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=R
     monitoring_forced_reason = models.TextField(_("reason for starting monitoring early"),
                                                 blank=True, editable=False)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    # When the plan entered its current state: set on creation and by every transition
+    # (plans.services._transition, the one place transitions run), so boards order plans by
+    # time in state from an index instead of searching the audit log.
+    state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now,
+                                            editable=False)
     completion_lessons = models.TextField(_("lessons learned"), blank=True, editable=False,
                                           max_length=10_000)
 
@@ -128,6 +133,8 @@ class Plan(ConcurrentTransitionMixin, RulesModelMixin, models.Model, metaclass=R
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         ordering = ["-period_start", "title", "pk"]
+        indexes = [models.Index(fields=["state", "state_changed_at", "id"],
+                                name="plans_plan_state_since")]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(level=PlanLevel.COMPANY, department__isnull=True)
@@ -450,6 +457,9 @@ class ActionItem(PlanPart):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["plan", "deadline", "pk"]
+        # a unit's action items by deadline (the business-unit desk's overdue and due soon)
+        indexes = [models.Index(fields=["department", "deadline"],
+                                name="plans_action_unit_deadline")]
 
     def __str__(self):
         return self.title
@@ -801,6 +811,9 @@ class Deviation(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         verbose_name = _("deviation")
         verbose_name_plural = _("deviations")
         ordering = ["plan", "-created_at", "-pk"]
+        # the unresolved ones, oldest first (the planning dashboard reads a few from here)
+        indexes = [models.Index(fields=["created_at", "id"], name="plans_deviation_open_age",
+                                condition=models.Q(state__in=["open", "in_adjustment"]))]
         constraints = [
             models.UniqueConstraint(fields=["plan", "signal"], condition=models.Q(
                 state__in=["open", "in_adjustment"], signal__isnull=False),

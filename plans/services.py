@@ -80,6 +80,7 @@ def _transition(plan: Plan, name: str, *, actor, note: str = "", request=None,
     if problems:
         raise ValidationError(problems)
     method(**kwargs)
+    locked.state_changed_at = timezone.now()  # every transition runs here: time in state
     locked.save()
     record(actor=actor, action=f"plans.plan.{name}", subject=locked, request=request,
            data={"from": source, "to": locked.state, "note": note,

@@ -4,12 +4,14 @@ the daily reminders, ``kpis.services.stale_series``), within what the person may
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsplan.dashboards import Panel, register
 
-LIST_LIMIT = 20
+# Rows shown, longest overdue first; the rest are counted (the indicator catalog lists all).
+LIST_LIMIT = 12
 
 
 def duties_overdue(request, scope) -> dict:
@@ -34,7 +36,7 @@ def duties_overdue(request, scope) -> dict:
             "period_start": due, "overdue_since": since,
             "days_overdue": max((today - since).days, 0)})
     rows.sort(key=lambda row: (row["overdue_since"], row["code"]))
-    return {"rows": rows[:LIST_LIMIT], "total": len(rows)}
+    return {"rows": rows[:LIST_LIMIT], "total": len(rows), "catalog_url": reverse("kpis:catalog")}
 
 
 register(Panel(dashboard="planning", key="duties-overdue", order=40,

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opsplan.dashboards import Panel, register
 
-ROW_LIMIT = 100
+# Indicators shown with their form, overdue first; the rest are counted.
+ROW_LIMIT = 12
 
 
 def period_label(frequency: str, start: dt.date) -> str:
@@ -65,7 +66,7 @@ def indicators_to_report(request, unit, *, today: dt.date | None = None) -> dict
     user = request.user
     today = today or timezone.localdate()
     rows = []
-    for indicator in unit_indicators(user, unit)[:ROW_LIMIT]:
+    for indicator in unit_indicators(user, unit):  # the indicators one unit owns: a few
         due = duty(indicator.frequency, indicator.last_period, today)
         may_record = user.has_perm("kpis.record_measurement",
                                    Measurement(indicator=indicator, department=unit))
@@ -93,8 +94,9 @@ def indicators_to_report(request, unit, *, today: dt.date | None = None) -> dict
                      "period": due["period_start"]} if may_record else None,
         })
     rows.sort(key=lambda r: (not r["overdue"], r["due_on"], r["code"]))
-    return {"today": today, "indicators": rows,
-            "overdue_count": sum(1 for r in rows if r["overdue"])}
+    return {"today": today, "indicators": rows[:ROW_LIMIT], "total": len(rows),
+            "overdue_count": sum(1 for r in rows if r["overdue"]),
+            "catalog_url": reverse("kpis:catalog")}
 
 
 register(Panel(

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import CharField, Count, F, OuterRef, Subquery, Window
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models import Count, F, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -24,16 +23,10 @@ BOARD_STATES = (PlanState.NEEDS_ANALYSIS, PlanState.DRAFTING, PlanState.INTERNAL
                 PlanState.COMMITTEE_APPROVAL, PlanState.EXECUTION, PlanState.MONITORING,
                 PlanState.ADJUSTMENT)
 COUNTED_STATES = (PlanState.COMPLETED, PlanState.CANCELLED)
-CARDS_PER_COLUMN = 8
-LIST_LIMIT = 20
-# Every transition of the plan's state machine is audited as ``plans.plan.<name>``
-# (plans.services._transition); the newest one tells when the plan entered its state.
-STATE_CHANGES = [f"plans.plan.{name}" for name in (
-    "start_drafting", "submit_for_review", "return_to_drafting", "submit_to_committee",
-    "approve", "reject", "start_monitoring", "force_monitoring", "start_adjustment",
-    "complete", "cancel")]
-
-
+# Cards per column (the plans longest in their state) and rows per list: the page keeps its
+# size whatever the number of plans; the plan list ("show all") holds the rest.
+CARDS_PER_COLUMN = 5
+LIST_LIMIT = 12
 def review_days() -> int:
     """How long a reviewing department has to give its opinion (calendar days from the
     request, i.e. the revision's submission); ``OPSPLAN_REVIEW_DAYS``, 7 by default."""
@@ -46,18 +39,6 @@ def board_url() -> str:
 
 def _days(since, now) -> int:
     return max((now - since).days, 0)
-
-
-def entered_state_at():
-    """When each plan entered its current state: its newest audited transition, else its
-    creation (a new plan starts in needs analysis)."""
-    from opsplan.models import AuditEvent
-
-    newest = (AuditEvent.objects.filter(
-        subject_type__app_label="plans", subject_type__model="plan",
-        subject_id=Cast(OuterRef("pk"), CharField()), action__in=STATE_CHANGES)
-        .order_by("-created_at", "-pk").values("created_at")[:1])
-    return Coalesce(Subquery(newest), F("created_at"))
 
 
 def _buttons(plan, user, back: str) -> list[dict]:
@@ -87,19 +68,22 @@ def pipeline(request, scope) -> dict:
     now = timezone.now()
     plans = selectors.plan_list(user)
     counts = dict(plans.order_by().values_list("state").annotate(n=Count("pk")))
-    ranked = (plans.filter(state__in=BOARD_STATES)
-              .annotate(entered_at=entered_state_at())
-              .annotate(place=Window(RowNumber(), partition_by=[F("state")],
-                                     order_by=[F("entered_at").asc(), F("pk").asc()]))
-              .filter(place__lte=CARDS_PER_COLUMN)
-              .order_by("entered_at", "pk"))
+    # The longest waiting plans of each column: one LIMITed subquery per state, each reading
+    # the (state, state_changed_at, id) index in order, in one query.
+    oldest = Q()
+    for state in BOARD_STATES:
+        oldest |= Q(pk__in=plans.filter(state=state).order_by("state_changed_at", "pk")
+                    .values("pk")[:CARDS_PER_COLUMN])
+    ranked = (plans.filter(oldest).select_related(None).select_related("department")
+              .order_by("state_changed_at", "pk"))
     back = board_url()
     cards: dict[str, list] = {state: [] for state in BOARD_STATES}
     for plan in ranked:
         cards[plan.state].append({
             "id": plan.pk, "title": plan.title, "url": plan.get_absolute_url(),
             "unit": plan.department.name if plan.department_id else _("Company plan"),
-            "entered_at": plan.entered_at, "days_in_state": _days(plan.entered_at, now),
+            "entered_at": plan.state_changed_at,
+            "days_in_state": _days(plan.state_changed_at, now),
             "transitions": _buttons(plan, user, back),
         })
     list_url = reverse("plans:list")
@@ -124,28 +108,32 @@ def pipeline(request, scope) -> dict:
 def reviews_overdue(request, scope) -> dict:
     """Internal reviews of the current revision still awaited after the review period, which
     runs from the revision's submission for review (reviews carry no due date of their own)."""
-    from plans.models import PlanRevision, Review
+    from plans.models import Review
 
     now = timezone.now()
     days = review_days()
-    requested = (PlanRevision.objects.filter(plan=OuterRef("plan"), number=OuterRef("revision"))
-                 .order_by().values("created_at")[:1])
+    # the revision under review joined once (plan, number is unique), not looked up per row
     overdue = (Review.objects.filter(
         plan__in=selectors.visible_plans(request.user), state=ReviewState.PENDING,
-        plan__state=PlanState.INTERNAL_REVIEW, revision=F("plan__revision"))
-        .annotate(requested_at=Subquery(requested))
-        .filter(requested_at__lt=now - dt.timedelta(days=days)))
-    total = overdue.count()
+        plan__state=PlanState.INTERNAL_REVIEW, revision=F("plan__revision"),
+        plan__revisions__number=F("revision"),
+        plan__revisions__created_at__lt=now - dt.timedelta(days=days))
+        .annotate(requested_at=F("plan__revisions__created_at")))
     rows = []
-    for review in (overdue.select_related("plan", "department")
-                   .order_by("requested_at", "pk")[:LIST_LIMIT]):
+    found = list(overdue.select_related("plan", "department")
+                 .annotate(total=Window(Count("pk")))
+                 .order_by("requested_at", "pk")[:LIST_LIMIT])
+    total = found[0].total if found else 0
+    for review in found:
         due = review.requested_at + dt.timedelta(days=days)
         rows.append({"plan": review.plan.title, "plan_url": review.plan.get_absolute_url(),
                      "revision": review.revision, "department": review.department.name,
                      "requested_at": review.requested_at, "due_at": due,
                      "days_overdue": _days(due, now),
                      "url": reverse("plans:review", args=[review.pk])})
-    return {"rows": rows, "total": total, "review_days": days}
+    return {"rows": rows, "total": total, "review_days": days,
+            "list_url": f"{reverse('plans:list')}?"
+                        f"{urlencode({'state': PlanState.INTERNAL_REVIEW.value})}"}
 
 
 def open_deviations(request, scope) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,11 @@ from opsplan.dashboards import Panel, register
 # Action items due within this many days (from today, inclusive) count as "due soon".
 DUE_SOON_DAYS = 14
 # Rows shown per list; the rest are counted and the plan pages hold them.
-ROW_LIMIT = 50
+ROW_LIMIT = 12
+ROWS_SHOWN = ROW_LIMIT
+# Weekly report forms shown pre-filled on the desk (the most urgent plans); the other plans
+# awaiting their report are links to the same form on its own page.
+FORMS_SHOWN = 2
 
 
 def desk_url(unit, anchor: str = "") -> str:
@@ -100,18 +104,12 @@ def unit_running_plans(user, unit):
     """Running plans the unit reports on weekly (``plans.services.expected_units``: its own
     plan, or a plan where it answers for an action item), as the person may see them."""
     from plans.choices import RUNNING_STATES
-    from plans.models import ActionItem, Review
+    from plans.models import ActionItem
     from plans.selectors import visible_plans
 
-    unit_plans = visible_plans(user).filter(state__in=RUNNING_STATES).filter(
-        Q(department=unit) | Q(actions__department=unit)).values("pk")
-    return (visible_plans(user).filter(pk__in=unit_plans)
-            .prefetch_related(
-                Prefetch("actions", to_attr="unit_actions",
-                         queryset=ActionItem.objects.filter(department=unit)
-                         .order_by("deadline", "pk")),
-                Prefetch("reviews", queryset=Review.objects.only("pk", "plan_id",
-                                                                 "department_id")))
+    answers_for = ActionItem.objects.filter(department=unit).values("plan_id")
+    return (visible_plans(user).filter(state__in=RUNNING_STATES)
+            .filter(Q(department=unit) | Q(pk__in=answers_for))
             .order_by("period_start", "title", "pk"))
 
 
@@ -181,53 +179,111 @@ def reports_by_plan(plans, unit, weeks):
     return {(r.plan_id, (r.iso_year, r.iso_week)): r for r in found}
 
 
+def _plan_item(plan) -> dict:
+    return {"id": plan.pk, "title": plan.title, "state": plan.state,
+            "state_label": plan.get_state_display(),
+            "url": f"{plan.get_absolute_url()}#progress"}
+
+
 def weekly_progress(request, unit, *, today: dt.date | None = None) -> dict:
+    """This week's report of the unit on each running plan it reports on. The plans still
+    awaiting it come most urgent first (the unit's next open action item deadline, then the
+    plan's end): the first ``FORMS_SHOWN`` with the form pre-filled, the next ones as links to
+    their report form; posted reports are listed briefly. Everything else is counted, so the
+    panel keeps its size (and its queries) whatever the number of plans."""
     from plans.choices import ActionStatus, Quality
-    from plans.models import WeekLock, WeeklyReport
+    from plans.models import ActionItem, Plan, WeekLock, WeeklyReport
 
     user = request.user
     today = today or timezone.localdate()
     this_week = _week(today)
     last_week = _week(today - dt.timedelta(days=7))
-    plans = list(unit_running_plans(user, unit))
-    reports = reports_by_plan(plans, unit, [this_week, last_week]) if plans else {}
+    next_deadline = (ActionItem.objects.filter(plan=OuterRef("pk"), department=unit)
+                     .exclude(status=ActionStatus.DONE).order_by("deadline")
+                     .values("deadline")[:1])
+    current = WeeklyReport.objects.filter(plan=OuterRef("pk"), department=unit,
+                                          iso_year=this_week[0], iso_week=this_week[1])
+    # every running plan as a few plain values (no model rows): which still await the report,
+    # in order of urgency; only the plans shown are loaded whole
+    found = list(unit_running_plans(user, unit).annotate(
+        next_deadline=Subquery(next_deadline),
+        current_report=Subquery(current.order_by().values("pk")[:1]))
+        .values_list("pk", "period_end", "title", "next_deadline", "current_report"))
+    far = dt.date.max
+    missing = sorted((row for row in found if row[4] is None),
+                     key=lambda row: (row[3] or far, row[1], row[2], row[0]))
+    posted = [row for row in found if row[4] is not None]
+    shown_missing, shown_posted = missing[:FORMS_SHOWN + ROWS_SHOWN], posted[:ROWS_SHOWN]
+    loaded = Plan.objects.in_bulk([row[0] for row in (*shown_missing, *shown_posted)])
+    plans = []
+    for pk, _end, _title, deadline, report_id in (*shown_missing, *shown_posted):
+        plan = loaded[pk]
+        plan.next_deadline, plan.current_report = deadline, report_id
+        plans.append(plan)
+    missing_plans, posted_plans = plans[:len(shown_missing)], plans[len(shown_missing):]
+
+    waiting = []
+    for plan in missing_plans:
+        can_post = user.has_perm("plans.add_weeklyreport",
+                                 WeeklyReport(plan=plan, department=unit))
+        waiting.append((plan, can_post))
+    form_plans = [plan for plan, can_post in waiting[:FORMS_SHOWN] if can_post]
+    actions: dict[int, list] = {plan.pk: [] for plan in form_plans}
+    last_reports = {}
+    if form_plans:
+        for action in ActionItem.objects.filter(plan__in=form_plans, department=unit).order_by(
+                "deadline", "pk"):
+            actions[action.plan_id].append(action)
+        last_reports = reports_by_plan(form_plans, unit, [last_week])
+
+    forms, others = [], []
+    for index, (plan, can_post) in enumerate(waiting):
+        item = {"plan": _plan_item(plan), "can_post": can_post, "form": None,
+                "next_deadline": plan.next_deadline,
+                "form_url": (f"{reverse('plans:desk-report', args=[plan.pk])}?unit={unit.code}"
+                             if can_post else None)}
+        if index < FORMS_SHOWN:
+            if can_post:
+                last = last_reports.get((plan.pk, last_week))
+                item["form"] = {
+                    "action": reverse("plans:desk-report", args=[plan.pk]),
+                    "unit": unit.pk,
+                    "prefilled_from": last.week_label if last else None,
+                    **prefill(plan, actions[plan.pk], last),
+                }
+            forms.append(item)
+        else:
+            others.append(item)
+
+    details = {r.pk: r for r in WeeklyReport.objects.filter(
+        pk__in=[p.current_report for p in posted_plans]).select_related("author")
+        .annotate(line_count=Count("lines"))} if posted_plans else {}
+    reports = []
+    for plan in posted_plans:
+        report = details[plan.current_report]
+        report.plan = plan
+        status, label = _report_status(report)
+        reports.append({"plan": _plan_item(plan), "report": {
+            "id": report.pk, "status": status, "status_label": label,
+            "submitted_at": report.submitted_at, "author": str(report.author),
+            "summary": report.summary, "lines": report.line_count,
+            "edit_url": (reverse("plans:report-edit", args=[report.pk])
+                         if user.has_perm("plans.change_weeklyreport", report) else None),
+            "url": reverse("plans:reports", args=[plan.pk]),
+        }})
     locked = WeekLock.objects.filter(iso_year=this_week[0], iso_week=this_week[1]).exists()
-    items = []
-    for plan in plans:
-        current = reports.get((plan.pk, this_week))
-        last = reports.get((plan.pk, last_week))
-        item = {
-            "plan": {"id": plan.pk, "title": plan.title, "state": plan.state,
-                     "state_label": plan.get_state_display(),
-                     "url": f"{plan.get_absolute_url()}#progress"},
-            "report": None, "form": None,
-            "can_post": user.has_perm("plans.add_weeklyreport",
-                                      WeeklyReport(plan=plan, department=unit)),
-        }
-        if current is not None:
-            status, label = _report_status(current)
-            item["report"] = {
-                "id": current.pk, "status": status, "status_label": label,
-                "submitted_at": current.submitted_at, "author": str(current.author),
-                "summary": current.summary,
-                "lines": len(current.lines.all()),
-                "edit_url": (reverse("plans:report-edit", args=[current.pk])
-                             if user.has_perm("plans.change_weeklyreport", current) else None),
-                "url": reverse("plans:reports", args=[plan.pk]),
-            }
-        elif item["can_post"]:
-            item["form"] = {
-                "action": reverse("plans:desk-report", args=[plan.pk]),
-                "unit": unit.pk,
-                "prefilled_from": last.week_label if last else None,
-                **prefill(plan, plan.unit_actions, last),
-            }
-        items.append(item)
     return {
         "week": f"{this_week[0]}-W{this_week[1]:02d}",
         "iso_year": this_week[0], "iso_week": this_week[1],
         "week_locked": locked,
-        "plans": items,
+        "total": len(found),
+        "missing_total": len(missing),
+        "posted_total": len(posted),
+        "forms": forms,
+        "missing": others,
+        "missing_more": max(len(missing) - len(forms) - len(others), 0),
+        "posted": reports,
+        "plans_url": f"{reverse('plans:list')}?department={unit.pk}",
         "status_choices": [[value, str(label)] for value, label in ActionStatus.choices],
         "quality_choices": [["", "—"], *([value, str(label)] for value, label
                                           in Quality.choices)],

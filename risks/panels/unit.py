@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, F, IntegerField, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsplan.dashboards import Panel, register
 
-ROW_LIMIT = 50
+ROW_LIMIT = 12  # overdue reviews first; the register lists them all
 # The traffic light of a level, beside its label (never colour alone).
 BAND = {"low": "green", "medium": "amber", "high": "red", "critical": "red"}
 
@@ -21,11 +21,12 @@ def unit_risks(user, unit, today: dt.date):
     from risks.choices import Status
     from risks.selectors import visible_risks
 
+    overdue = Case(When(next_review_on__lt=today, then=Value(1)), default=Value(0),
+                   output_field=IntegerField())
     return (visible_risks(user).filter(department=unit).exclude(status=Status.CLOSED)
             .select_related("owner", "inherent__matrix", "residual__matrix")
-            .annotate(review_overdue=Case(When(next_review_on__lt=today, then=Value(1)),
-                                          default=Value(0), output_field=IntegerField()),
-                      total=Window(Count("pk")))
+            .annotate(review_overdue=overdue, total=Window(Count("pk")),
+                      overdue_total=Window(Sum(overdue)))
             .order_by("-review_overdue", F("next_review_on").asc(nulls_last=True), "pk"))
 
 
@@ -67,7 +68,7 @@ def my_risks(request, unit, *, today: dt.date | None = None) -> dict:
     return {
         "risks": rows,
         "total": risks[0].total if risks else 0,
-        "overdue_count": sum(1 for r in rows if r["review_overdue"]),
+        "overdue_count": risks[0].overdue_total if risks else 0,  # of all, not just shown
         "register_url": f"{reverse('risks:list')}?department={unit.pk}&open=true",
     }
 

@@ -17,6 +17,7 @@ from opsplan.models import AuditEvent
 from plans import services
 from plans.choices import PlanState
 from plans.models import Deviation, Plan, PlanRevision
+from plans.panels.planning import CARDS_PER_COLUMN, LIST_LIMIT
 from tests.plans import builders
 
 pytestmark = pytest.mark.django_db
@@ -106,20 +107,63 @@ def test_each_column_shows_its_oldest_plans_and_links_to_all_of_them(author):
     data = _data("pipeline", author)
     column = _column(data, "needs_analysis")
     assert column["count"] == 10 and column["more"]
-    assert [c["id"] for c in column["cards"]] == [p.pk for p in plans[:8]]
+    assert [c["id"] for c in column["cards"]] == [p.pk for p in plans[:CARDS_PER_COLUMN]]
     assert column["list_url"] == "/plans/?state=needs_analysis"
     assert not _column(data, "drafting")["more"]
 
 
 def test_a_cards_age_counts_from_when_the_plan_entered_its_state(author):
+    before = timezone.now()
     fresh = builders.new_plan(author, title="Waiting")
-    drafted = builders.drafting(author, title="Just drafted")
+    assert fresh.state_changed_at >= before  # a new plan enters needs analysis on creation
+    moved = builders.new_plan(author, title="Just drafted")
+    builders.add_goal(moved, author)
     long_ago = timezone.now() - dt.timedelta(days=5, hours=1)
-    Plan.objects.filter(pk__in=[fresh.pk, drafted.pk]).update(created_at=long_ago)
+    Plan.objects.filter(pk__in=[fresh.pk, moved.pk]).update(created_at=long_ago,
+                                                            state_changed_at=long_ago)
+    moved = services.plan_start_drafting(plan=moved, actor=author)
+    moved.refresh_from_db()
+    # the transition stamps the time, as its audit event does
+    event = AuditEvent.objects.filter(action="plans.plan.start_drafting",
+                                      subject_id=str(moved.pk)).get()
+    assert abs(moved.state_changed_at - event.created_at) < dt.timedelta(seconds=5)
     data = _data("pipeline", author)
     assert _card(data, fresh)[1]["days_in_state"] == 5  # never moved: since its creation
-    # moved to drafting just now (the audited transition), whatever its creation date
-    assert _card(data, drafted)[1]["days_in_state"] == 0
+    # moved to drafting just now, whatever its creation date
+    assert _card(data, moved)[1]["days_in_state"] == 0
+
+
+def test_each_column_shows_the_plans_longest_in_their_state_first(author):
+    plans = [builders.new_plan(author, title=f"Plan {i:02d}") for i in range(10)]
+    now = timezone.now()
+    # created in one order, but waiting in the reverse one: time in state decides
+    for i, plan in enumerate(plans):
+        Plan.objects.filter(pk=plan.pk).update(state_changed_at=now - dt.timedelta(days=i))
+    column = _column(_data("pipeline", author), "needs_analysis")
+    assert [c["id"] for c in column["cards"]] == [
+        p.pk for p in reversed(plans)][:CARDS_PER_COLUMN]
+    assert [c["days_in_state"] for c in column["cards"]] == list(
+        range(9, 9 - CARDS_PER_COLUMN, -1))
+
+
+def test_the_migration_back_fills_time_in_state_from_the_audit_log(author):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("plans.migrations.0006_plan_state_changed_at")
+    never_moved = builders.new_plan(author, title="Never moved")
+    moved = builders.drafting(author, title="Moved")
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    Plan.objects.filter(pk__in=[never_moved.pk, moved.pk]).update(
+        created_at=long_ago, state_changed_at=timezone.now() - dt.timedelta(days=1))
+    migration.backfill(django_apps, connection.schema_editor())
+    never_moved.refresh_from_db()
+    moved.refresh_from_db()
+    assert never_moved.state_changed_at == long_ago  # no transition: its creation
+    event = AuditEvent.objects.get(action="plans.plan.start_drafting",
+                                   subject_id=str(moved.pk))
+    assert moved.state_changed_at == event.created_at
 
 
 @pytest.mark.parametrize(("person", "stage", "expected"), [
@@ -296,6 +340,27 @@ def test_open_deviations_are_the_unresolved_ones_with_plan_source_size_and_age(
     client.force_login(planning_manager)
     page = client.get(BOARD).content.decode()
     assert "Revenue behind" in page and "Fixed already" not in page
+
+
+def test_lists_show_a_fixed_number_of_rows_oldest_first_and_count_the_rest(
+        client, author, planning_manager, reviewer, marketing, sales, unit_staff):
+    plan = builders.new_plan(author, title="Busy plan")
+    for i in range(LIST_LIMIT + 3):
+        _deviation(plan, f"Deviation {i:02d}", days=100 - i)
+    for i in range(2):
+        late = builders.in_review(author, [marketing], sales, unit_staff, title=f"Late {i}")
+        _age_revision(late, 30 - i)
+    deviations = _data("open-deviations", planning_manager)
+    assert deviations["total"] == LIST_LIMIT + 3
+    assert [r["title"] for r in deviations["rows"]] == [
+        f"Deviation {i:02d}" for i in range(LIST_LIMIT)]
+    reviews = _data("reviews-overdue", planning_manager)
+    assert [r["plan"] for r in reviews["rows"]] == ["Late 0", "Late 1"]
+    assert reviews["total"] == 2 and reviews["list_url"] == "/plans/?state=internal_review"
+    client.force_login(planning_manager)
+    page = client.get(BOARD).content.decode()
+    assert f"The {LIST_LIMIT} oldest of {LIST_LIMIT + 3} are shown." in page
+    assert f"Deviation {LIST_LIMIT:02d}" not in page
 
 
 # --- data-collection duties ------------------------------------------------------------------

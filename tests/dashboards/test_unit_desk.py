@@ -183,8 +183,9 @@ def test_the_progress_form_is_pre_filled_from_last_week_and_current_progress(
     _body, data = _panels(api, unit_head)
     weekly = data["weekly-progress"]
     assert (weekly["iso_year"], weekly["iso_week"]) == _week(timezone.localdate())
-    [item] = weekly["plans"]
-    assert item["report"] is None and item["can_post"]
+    [item] = weekly["forms"]
+    assert item["can_post"] and weekly["missing"] == [] and weekly["posted"] == []
+    assert (weekly["total"], weekly["missing_total"], weekly["posted_total"]) == (1, 1, 0)
     form = item["form"]
     assert form["prefilled_from"] == "{}-W{:02d}".format(
         *_week(timezone.localdate() - dt.timedelta(days=7)))
@@ -213,7 +214,7 @@ def test_without_last_weeks_report_the_form_starts_from_the_action_items(api, pl
                                                                         sales_action):
     ActionItem.objects.filter(pk=sales_action.pk).update(status="blocked", percent_complete=15)
     _body, data = _panels(api, unit_head)
-    form = data["weekly-progress"]["plans"][0]["form"]
+    form = data["weekly-progress"]["forms"][0]["form"]
     assert form["prefilled_from"] is None and form["summary"] == ""
     assert (form["lines"][0]["status"], form["lines"][0]["percent_complete"]) == ("blocked", 15)
 
@@ -246,9 +247,10 @@ def test_posting_progress_from_the_desk_stores_the_report_and_returns_to_the_des
     desk = client.get(answer["Location"])
     html = desk.content.decode()
     assert "is posted" in html
-    item = next(p for p in desk.context["panels"] if p["panel"].key == "weekly-progress")[
-        "data"]["plans"][0]
-    assert item["form"] is None
+    weekly = next(p for p in desk.context["panels"] if p["panel"].key == "weekly-progress")[
+        "data"]
+    assert weekly["forms"] == [] and weekly["missing_total"] == 0
+    [item] = weekly["posted"]
     assert (item["report"]["id"], item["report"]["status"]) == (report.pk, "posted")
     assert item["report"]["edit_url"] == reverse("plans:report-edit", args=[report.pk])
     # a second post for the same week is a conflict: nothing more is stored
@@ -297,8 +299,57 @@ def test_a_locked_week_is_said_and_a_report_posted_into_it_is_late_and_locked(
     report = WeeklyReport.objects.get()
     assert report.late and report.locked_at is not None
     item = next(p for p in client.get(DESK).context["panels"]
-                if p["panel"].key == "weekly-progress")["data"]["plans"][0]
+                if p["panel"].key == "weekly-progress")["data"]["posted"][0]
     assert item["report"]["status"] == "locked" and item["report"]["edit_url"] is None
+
+
+def test_forms_only_for_the_most_urgent_plans_the_rest_linked_and_counted(
+        client, plan, author, sales, unit_head, unit_staff, sales_action):
+    from plans.panels.unit import FORMS_SHOWN, ROWS_SHOWN
+
+    today = timezone.localdate()
+    year, week = _week(today)
+    ActionItem.objects.filter(pk=sales_action.pk).update(deadline=today + dt.timedelta(days=400))
+    extra = []
+    for i in range(20):
+        other = Plan.objects.create(title=f"Running {i:02d}", level="company",
+                                    period_kind="annual", period_start=dt.date(2026, 1, 1),
+                                    author=author, state="monitoring")
+        # later plans are more urgent: their next open deadline comes sooner
+        ActionItem.objects.create(plan=other, title=f"Step {i}", department=sales,
+                                  person=unit_staff, deadline=today + dt.timedelta(days=60 - i))
+        extra.append(other)
+    # a finished action item does not make a plan urgent
+    ActionItem.objects.create(plan=extra[0], title="Done early", department=sales,
+                              person=unit_staff, deadline=today - dt.timedelta(days=30),
+                              status="done", percent_complete=100)
+    posted = extra[15:]  # five plans have this week's report already
+    for other in posted:
+        WeeklyReport.objects.create(plan=other, department=sales, iso_year=year, iso_week=week,
+                                    author=unit_head, summary="Fine")
+    data = weekly_progress(_request(unit_head), sales)
+    waiting = [*reversed(extra[:15]), plan]  # most urgent first
+    assert (data["total"], data["missing_total"], data["posted_total"]) == (21, 16, 5)
+    assert [i["plan"]["id"] for i in data["forms"]] == [p.pk for p in waiting[:FORMS_SHOWN]]
+    assert all(i["form"]["lines"] for i in data["forms"])
+    rest = waiting[FORMS_SHOWN:FORMS_SHOWN + ROWS_SHOWN]
+    assert [i["plan"]["id"] for i in data["missing"]] == [p.pk for p in rest]
+    assert all(i["form"] is None for i in data["missing"])
+    assert data["missing"][0]["form_url"] == (
+        f"{reverse('plans:desk-report', args=[rest[0].pk])}?unit=sales")
+    assert data["missing_more"] == 16 - FORMS_SHOWN - ROWS_SHOWN
+    assert sorted(i["plan"]["id"] for i in data["posted"]) == sorted(p.pk for p in posted)
+    assert {i["report"]["status"] for i in data["posted"]} == {"posted"}
+
+    client.force_login(unit_head)
+    html = client.get(DESK).content.decode()
+    assert html.count('name="summary"') == FORMS_SHOWN  # the pre-filled forms, no more
+    assert html.count("/reports/desk/?unit=sales") == ROWS_SHOWN
+    assert "16 of 21 running plans still await this week" in html
+    # the linked form page is the same pre-filled form
+    page = client.get(data["missing"][0]["form_url"])
+    assert page.status_code == 200
+    assert page.context["form"][f"action_{rest[0].actions.get().pk}_percent"].value() == 0
 
 
 # --- 3. indicators to report -----------------------------------------------------------------
@@ -402,6 +453,22 @@ def test_risks_show_level_and_overdue_reviews_first(sales, unit_head, unit_staff
     assert data["overdue_count"] == 1 and data["total"] == 3
 
 
+def test_risks_are_capped_with_every_overdue_review_counted(client, sales, unit_head, matrix):
+    from risks.panels.unit import ROW_LIMIT
+
+    today = timezone.localdate()
+    made = [risks.new_risk(unit_head, sales, title=f"Risk {i:02d}") for i in range(ROW_LIMIT + 4)]
+    for i, risk in enumerate(made):  # all overdue, the longest overdue last created
+        Risk.objects.filter(pk=risk.pk).update(next_review_on=today - dt.timedelta(days=i + 1))
+    data = my_risks(_request(unit_head), sales)
+    assert len(data["risks"]) == ROW_LIMIT
+    assert (data["total"], data["overdue_count"]) == (ROW_LIMIT + 4, ROW_LIMIT + 4)
+    client.force_login(unit_head)
+    html = client.get(DESK).content.decode()
+    assert f"Show all {ROW_LIMIT + 4}" in html
+    assert data["register_url"].replace("&", "&amp;") in html
+
+
 # --- 5. budget lines -------------------------------------------------------------------------
 
 def test_budget_lines_with_committed_actual_variance_and_status(plan, sales, unit_head,
@@ -416,6 +483,34 @@ def test_budget_lines_with_committed_actual_variance_and_status(plan, sales, uni
     assert row["budget_url"] == f"/costs/plans/{plan.pk}/#budget-lines"
     assert data["department_url"] == "/costs/departments/sales/"
     assert data["total"]["variance"] == Decimal("-500.00")
+
+
+def test_budget_groups_in_trouble_come_first_and_the_totals_cover_every_group(
+        plan, author, sales, unit_head):
+    from costs.models import BudgetLine, CostEntry
+    from costs.panels.unit import ROW_LIMIT
+
+    today = timezone.localdate()
+    over = []
+    for i in range(ROW_LIMIT + 2):
+        extra = Plan.objects.create(title=f"Extra {i:02d}", level="company",
+                                    period_kind="annual", period_start=dt.date(2026, 1, 1),
+                                    author=author, state="monitoring")
+        BudgetLine.objects.create(plan=extra, category="marketing", department=sales,
+                                  description=f"Line {i}", basis="history",
+                                  amount=Decimal("100.00"))
+        if i % 5 == 4:  # a few groups over budget
+            CostEntry.objects.create(plan=extra, kind="actual", category="marketing",
+                                     department=sales, incurred_on=today,
+                                     amount=Decimal("150.00"), recorded_by=unit_head)
+            over.append(extra.title)
+    data = my_budget_lines(_request(unit_head), sales)
+    assert len(data["rows"]) == ROW_LIMIT and data["total_rows"] == ROW_LIMIT + 3
+    assert [r["plan"] for r in data["rows"][:len(over)]] == over
+    assert {r["status"] for r in data["rows"][:len(over)]} == {"overrun"}
+    assert data["overrun_count"] == len(over)
+    assert data["total"]["budget"] == Decimal("1200.00") + 100 * (ROW_LIMIT + 2)
+    assert data["total"]["actual"] == Decimal("150.00") * len(over)
 
 
 # --- constant queries ------------------------------------------------------------------------
@@ -494,8 +589,8 @@ def test_the_api_answers_what_the_page_shows(client, api, plan, sales, unit_head
     client.force_login(unit_head)
     page = client.get(f"{DESK}?unit=sales")
     shown = {p["panel"].key: p["data"] for p in page.context["panels"]}
-    weekly = data["weekly-progress"]["plans"][0]
-    assert weekly["form"]["summary"] == shown["weekly-progress"]["plans"][0]["form"]["summary"]
+    weekly = data["weekly-progress"]["forms"][0]
+    assert weekly["form"]["summary"] == shown["weekly-progress"]["forms"][0]["form"]["summary"]
     assert weekly["form"]["action"] == reverse("plans:desk-report", args=[plan.pk])
     indicator = data["indicators-to-report"]["indicators"][0]
     assert indicator["code"] == "orders"
