@@ -363,6 +363,8 @@ class Seeder:
         with connection.cursor() as cursor:  # spread creation and last change over 90 days
             cursor.execute(
                 "UPDATE plans_plan SET created_at = now() - (mod(id, 90) + 10) * interval '1 day', "
+                "state_changed_at = now() - mod(id, 10) * interval '1 day' "
+                "- mod(id, 24) * interval '1 hour', "
                 "updated_at = now() - (mod(id, 30)) * interval '1 day' - (mod(id, 24)) * interval "
                 "'1 hour' WHERE id >= %s", [self.plan_list[0].pk])
 
