@@ -220,6 +220,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", 480) * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", 300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions are stored in the database and read through the cache (Redis); while Redis is down
+# every read falls back to the database, so nobody is signed out by an outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
