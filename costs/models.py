@@ -127,6 +127,8 @@ class BudgetPeriod(models.Model):
         ordering = ["line", "period_start"]
         constraints = [models.UniqueConstraint(fields=["line", "period_start"],
                                                name="one_budget_amount_per_line_period")]
+        # a year's budget across every plan (the committee dashboard's cost variance)
+        indexes = [models.Index(fields=["period_start"], name="costs_budget_period_start")]
 
     def __str__(self):
         return f"{self.line_id} {self.period_start}: {self.amount}"
@@ -202,7 +204,9 @@ class CostEntry(Base):
             fields=["plan", "kind", "reference"], condition=~Q(reference=""),
             name="one_cost_entry_per_reference",
             violation_error_message=_("An entry with this reference number exists already."))]
-        indexes = [models.Index(fields=["plan", "category", "incurred_on"])]
+        indexes = [models.Index(fields=["plan", "category", "incurred_on"]),
+                   # a year's spend across every plan (the committee dashboard)
+                   models.Index(fields=["incurred_on"], name="costs_entry_incurred_on")]
         rules_permissions = {"view": r.can_view_plan_costs, "add": is_signed_in,
                              "change": is_admin, "delete": is_admin}
 

@@ -236,6 +236,45 @@ def accounting(plan=None, *, department=None, grain: str = "month", by: str = "c
     return {"rows": ordered, "total": total, "periods": periods, "grain": grain}
 
 
+def company_variance(user, year: int) -> dict:
+    """Budget against committed and actual spend per category over one calendar year, for
+    every plan the person may see (the whole company for those who see every plan): rows per
+    category that has any figure (in the categories' order), each with its status by the
+    category's thresholds, and the total (status: the worst row's). Three queries whatever
+    the number of plans, lines, periods and entries: the year's budget parts and entries
+    are summed per category in the database (indexed on their dates)."""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    periods = BudgetPeriod.objects.filter(period_start__gte=start, period_start__lt=end)
+    entries = CostEntry.objects.filter(incurred_on__gte=start, incurred_on__lt=end)
+    plans = visible_plans(user)
+    if plans.query.where:  # not every plan: scope to the visible ones
+        periods = periods.filter(line__plan__in=plans.values("pk"))
+        entries = entries.filter(plan__in=plans.values("pk"))
+    rows = {c: Row(key=(c,), label=str(Category(c).label), category=c)
+            for c in Category.values}
+    for category, total in (periods.values_list("line__category").annotate(total=Sum("amount"))
+                            .order_by()):
+        rows[category].budget += to_money(total)
+    for category, kind, total in (entries.values_list("category", "kind")
+                                  .annotate(total=Sum("amount")).order_by()):
+        if kind == EntryKind.ACTUAL:
+            rows[category].actual += to_money(total)
+        else:
+            rows[category].committed += to_money(total)
+    rules = policies()
+    shown = [row for row in rows.values() if row.budget or row.actual or row.committed]
+    total = Row(key=("total",))
+    for row in shown:
+        row.status = status_for(row.budget, row.used, rules[row.category])
+        total.budget += row.budget
+        total.actual += row.actual
+        total.committed += row.committed
+    statuses = {row.status for row in shown}
+    total.status = (Status.OVERRUN if Status.OVERRUN in statuses
+                    else Status.WARNING if Status.WARNING in statuses else Status.OK)
+    return {"year": year, "rows": shown, "total": total}
+
+
 def label_for(day: dt.date, grain: str) -> str:
     if grain == "quarter":
         return f"{day.year} Q{(day.month - 1) // 3 + 1}"

@@ -19,7 +19,7 @@ class DecisionFilter(filters.FilterSet):
         fields = ["state", "kind", "committee", "awaiting_me"]
 
     def filter_awaiting_me(self, queryset, name, value):
-        from committee.panels.committee import awaiting_vote
+        from committee.selectors import awaiting_vote
 
         mine = awaiting_vote(self.request.user).values("pk")
         if value == "true":

@@ -14,29 +14,22 @@ from django.utils.translation import gettext_lazy as _
 
 from opsplan.dashboards import Panel, register
 
-# Rows shown on the dashboard; the rest are counted and linked to the decisions page.
-INBOX_LIMIT = 25
+# Rows shown on the dashboard (the oldest); the rest are counted and linked to the decisions
+# page, which keeps the page small however much awaits the person.
+INBOX_LIMIT = 10
 
 
-def awaiting_vote(user):
-    """Open decisions this person may vote on and has not voted on yet (the query form of
-    ``committee.rules.can_vote``; a test checks the two agree), oldest first."""
-    from committee.choices import DecisionState
-    from committee.selectors import committee_ids_of, decisions_for
-
-    return (decisions_for(user)
-            .filter(state=DecisionState.OPEN, committee_id__in=list(committee_ids_of(user)))
-            .exclude(excluded_voters=user)
-            .exclude(votes__voter=user)
-            .order_by("opened_at", "pk"))
+_UNSET = object()
 
 
-def _subject_links(decision) -> tuple[str | None, str | None]:
+def _subject_links(decision, subject=_UNSET) -> tuple[str | None, str | None]:
     """The subject's page (at its decision section) and, for a plan adjustment, the diff of
-    the revision decided against the approved one."""
+    the revision decided against the approved one. ``subject``: the decision's subject when
+    the caller read it already (``committee.selectors.subjects_of``)."""
     from committee.choices import DecisionKind
 
-    subject = decision.subject
+    if subject is _UNSET:
+        subject = decision.subject
     url = getattr(subject, "get_absolute_url", None)
     subject_url = f"{url()}#decision" if url else None
     diff_url = None
@@ -54,16 +47,16 @@ def _subject_links(decision) -> tuple[str | None, str | None]:
     return subject_url, diff_url
 
 
-def inbox_row(decision, seated=None, *, now=None) -> dict:
+def inbox_row(decision, seated=None, *, now=None, subject=_UNSET) -> dict:
     """One decision as the inbox shows it (the page, the htmx fragment and the API alike).
     Uses what the selector prefetched (votes, excluded voters, subject); ``seated``: the
-    committee's current member ids."""
+    committee's current member ids; ``subject``: the subject when read already."""
     from committee.services import decision_tally
     from committee.voting import quorum
 
     now = now or timezone.now()
     tally = decision_tally(decision, seated)
-    subject_url, diff_url = _subject_links(decision)
+    subject_url, diff_url = _subject_links(decision, subject)
     return {
         "id": decision.pk,
         "title": decision.title,
@@ -92,17 +85,25 @@ def vote_choices() -> list[list]:
 
 
 def inbox(request, scope) -> dict:
-    from committee.selectors import seated_by_committee
+    """Five queries whatever the number of decisions, votes and subject kinds (and the two
+    of the person's roles, once per request): the oldest decisions awaiting the vote with
+    the number of all of them, their votes, their excluded voters, their subjects and who
+    sits on each committee now."""
+    from django.db.models import Count, Window
+
+    from committee.selectors import awaiting_vote, seated_by_committee, subjects_of
 
     user = request.user
-    waiting = awaiting_vote(user)
-    decisions = list(waiting.prefetch_related("subject")[:INBOX_LIMIT])
-    more = waiting.count() - len(decisions)
-    seated = seated_by_committee()
+    decisions = list(awaiting_vote(user).annotate(waiting=Window(Count("pk")))[:INBOX_LIMIT])
+    total = decisions[0].waiting if decisions else 0
+    subjects = subjects_of(decisions)
+    seated = seated_by_committee() if decisions else {}
     now = timezone.now()
     return {
-        "rows": [inbox_row(d, seated.get(d.committee_id, set()), now=now) for d in decisions],
-        "more": more,
+        "rows": [inbox_row(d, seated.get(d.committee_id, set()), now=now,
+                           subject=subjects.get(d.pk)) for d in decisions],
+        "total": total,
+        "more": total - len(decisions),
         "choices": vote_choices(),
         "decisions_url": reverse("committee:decisions"),
     }

@@ -1,20 +1,39 @@
 """The committee dashboard's company scorecard: the policy's core indicators (kpis.catalog),
-each department's latest month against its target for that month, as a traffic light with a
-text label. Reads through kpis.selectors, so it holds only what the person may read."""
+each department's latest month (within the last year) against its target for that month, as
+a traffic light with a text label. The lights are counted over every department; the table
+shows the rows that need attention first (off target, then watch, then without a target, then
+on target), at most ``ROWS_SHOWN`` of them, and links to the department scorecards for the
+rest. Reads through kpis.selectors, so it holds only what the person may read."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsplan.dashboards import Panel, register
 
+ROWS_SHOWN = 10
+# How far back a department's latest month is looked for: an older value is no longer a
+# current scorecard (and the window stays small however long the history).
+RECENT_MONTHS = 12
+# The order of attention: off target first, on target last.
+ATTENTION = {"red": 0, "amber": 1, "": 2, "green": 3}
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
 
 def scorecard(request, scope) -> dict:
-    """Three queries whatever the number of indicators, departments and months."""
+    """Three queries whatever the number of indicators, departments and months: the
+    indicators, each (indicator, department)'s latest month among the recent ones (a window
+    over the recent months only, on the rollups' natural-key index) and their targets."""
     from kpis import selectors
     from kpis.catalog import CORE
     from kpis.charts import format_value
@@ -30,11 +49,13 @@ def scorecard(request, scope) -> dict:
     if indicators:
         latest = list(
             selectors.rollups(user)
-            .filter(grain=Grain.MONTH, indicator_id__in=list(indicators))
+            .filter(grain=Grain.MONTH, indicator_id__in=list(indicators),
+                    period_start__gte=_months_before(timezone.localdate(), RECENT_MONTHS))
             .annotate(rank=Window(RowNumber(), partition_by=[F("indicator_id"),
                                                              F("department_id")],
                                   order_by=F("period_start").desc()))
             .filter(rank=1)
+            .order_by()  # sorted below, by attention
             .values_list("indicator_id", "department_id", "department__code",
                          "department__name", "period_start", "value"))
         targets = {
@@ -46,31 +67,39 @@ def scorecard(request, scope) -> dict:
             .values_list("indicator_id", "department_id", "period_start", "target",
                          "red_threshold")
         }
+        found = []
         for indicator_id, department_id, code, name, start, value in latest:
             indicator = indicators[indicator_id]
             target, red = targets.get((indicator_id, department_id, start), (None, None))
             band = (band_for(value, target=target, red_threshold=red,
                              direction=indicator.direction) if target is not None else "")
-            rows.append({
-                "indicator": indicator.code,
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "department": code,
-                "department_name": name,
-                "period": start,
-                "period_label": label(Grain.MONTH, start),
-                "value": value,
-                "value_display": format_value(value),
-                "target": target,
-                "target_display": format_value(target) if target is not None else "",
-                "band": band,
-                "band_label": Band(band).label if band else _("no target"),
-                "url": f"{indicator.get_absolute_url()}?department={code}",
-            })
-        rows.sort(key=lambda r: (order[r["indicator"]], r["department_name"]))
-    counts = Counter(r["band"] for r in rows if r["band"])
+            found.append((ATTENTION[band], order[indicator.code], name, band, indicator, code,
+                          start, value, target))
+        found.sort(key=lambda f: f[:3])
+        bands = [f[3] for f in found]
+        rows = [{
+            "indicator": indicator.code,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "department": code,
+            "department_name": name,
+            "period": start,
+            "period_label": label(Grain.MONTH, start),
+            "value": value,
+            "value_display": format_value(value),
+            "target": target,
+            "target_display": format_value(target) if target is not None else "",
+            "band": band,
+            "band_label": Band(band).label if band else _("no target"),
+            "url": f"{indicator.get_absolute_url()}?department={code}",
+        } for _a, _o, name, band, indicator, code, start, value, target in found[:ROWS_SHOWN]]
+    else:
+        bands = []
+    counts = Counter(band for band in bands if band)
     return {
         "rows": rows,
+        "total": len(bands),
+        "more": len(bands) - len(rows),
         "summary": [{"band": band.value, "label": band.label, "count": counts.get(band, 0)}
                     for band in Band],
         "catalog_url": _catalog_url(),

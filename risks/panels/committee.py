@@ -15,7 +15,9 @@ TOP = 8
 
 
 def top_risks(request, scope) -> dict:
-    """Two queries whatever the size of the register."""
+    """Three queries whatever the size of the register: the ranking (level, then score, over
+    the risk and its two assessments only), the shown risks with their owner and department,
+    and the number of high or critical ones."""
     from risks import selectors
     from risks.choices import HIGH_LEVELS, LEVEL_RANK, Level, Status
 
@@ -23,16 +25,27 @@ def top_risks(request, scope) -> dict:
     open_risks = (selectors.visible_risks(request.user).exclude(status=Status.CLOSED)
                   .annotate(current=current_level)
                   .exclude(Q(current="") | Q(current__isnull=True)))
-    ranked = (open_risks
-              .annotate(
-                  rank=Case(*[When(current=level, then=Value(rank))
-                              for level, rank in LEVEL_RANK.items()],
-                            default=Value(0), output_field=IntegerField()),
-                  score=Coalesce(F("residual__likelihood") * F("residual__impact"),
-                                 F("inherent__likelihood") * F("inherent__impact"),
-                                 output_field=IntegerField()))
-              .select_related("owner", "department")
-              .order_by("-rank", F("score").desc(nulls_last=True), "-pk")[:TOP])
+    top = list(open_risks
+               .annotate(
+                   rank=Case(*[When(current=level, then=Value(rank))
+                               for level, rank in LEVEL_RANK.items()],
+                             default=Value(0), output_field=IntegerField()),
+                   score=Coalesce(F("residual__likelihood") * F("residual__impact"),
+                                  F("inherent__likelihood") * F("inherent__impact"),
+                                  output_field=IntegerField()))
+               .order_by("-rank", F("score").desc(nulls_last=True), "-pk")
+               .values_list("pk", "current", "score")[:TOP])
+    shown = {risk.pk: risk for risk in (
+        selectors.visible_risks(request.user).filter(pk__in=[pk for pk, *_rest in top])
+        .select_related("owner", "department")
+        .only("pk", "title", "status", "inherent_level", "residual_level", "department__name",
+              "owner"))}
+    ranked = []
+    for pk, current, score in top:
+        risk = shown.get(pk)
+        if risk is not None:
+            risk.current, risk.score = current, score
+            ranked.append(risk)
     rows = [{
         "id": risk.pk,
         "title": risk.title,

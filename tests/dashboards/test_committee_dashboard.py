@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from committee.choices import DecisionKind, SeatRole
 from committee.models import Decision, Vote
-from committee.panels.committee import awaiting_vote
+from committee.selectors import awaiting_vote
 from committee.services import decision_open, decision_vote
 from opsplan import dashboards
 from plans import services as plan_services
@@ -132,6 +132,43 @@ def test_a_real_plan_adjustment_links_to_the_revisions_diff(decision, chair, com
     assert row["diff_url"] == f"/plans/{plan.pk}/revisions/?a=1&b=2#diff"
 
 
+def test_the_inbox_links_subjects_of_every_kind_in_a_fixed_number_of_queries(
+        client, committee, chair, committee_member, decision):
+    def inbox_queries():
+        fresh = get_user_model().objects.get(pk=committee_member.pk)
+        with CaptureQueriesContext(connection) as captured:
+            data = _panel_data("approval-inbox", fresh)
+        return len(captured), data
+
+    one_kind, _data = inbox_queries()  # a plan only
+    department = DepartmentFactory()
+    decision_open(subject=department, kind=DecisionKind.BUDGET_OVERRUN, title="Department",
+                  actor=None)
+    decision_open(subject=chair, kind=DecisionKind.RISK_ACCEPTANCE, title="Person", actor=None)
+    three_kinds, data = inbox_queries()
+    assert three_kinds == one_kind
+    links = {r["title"]: r["subject_url"] for r in data["rows"]}
+    assert links == {
+        decision.title: f"/plans/{decision.subject_id}/#decision",
+        "Department": f"{department.get_absolute_url()}#decision",
+        "Person": f"{chair.get_absolute_url()}#decision",
+    }
+
+
+def test_the_inbox_shows_the_oldest_ten_and_links_to_all_decisions(client, committee,
+                                                                    committee_member):
+    opened = [decision_open(subject=DepartmentFactory(), kind=DecisionKind.BUDGET_OVERRUN,
+                            title=f"Over-run {i:02}", actor=None) for i in range(12)]
+    data = _panel_data("approval-inbox", committee_member)
+    assert [r["id"] for r in data["rows"]] == [d.pk for d in opened[:10]]
+    assert (data["total"], data["more"]) == (12, 2)
+    client.force_login(committee_member)
+    page = client.get(DASHBOARD).content.decode()
+    assert "Over-run 09" in page and "Over-run 10" not in page
+    assert "2 more decisions await your vote" in page
+    assert f'href="{reverse("committee:decisions")}"' in page
+
+
 # --- voting from the inbox ---------------------------------------------------------------------
 
 def test_an_htmx_vote_records_it_and_answers_with_the_swapped_row(client, committee_member,
@@ -234,33 +271,68 @@ def _month_value(indicator, department, month, value, target=None, red=None):
                               red_threshold=Decimal(red))
 
 
+def _month(back=0):
+    """The first day of the month ``back`` months before this one."""
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def test_the_scorecard_shows_each_latest_month_against_its_target_with_a_label(
         client, committee_member, sales, marketing):
     revenue, cost = _core_indicator("revenue"), _core_indicator("cost")
-    _month_value(revenue, sales, dt.date(2026, 1, 1), "50", "100", "80")  # older: ignored
-    _month_value(revenue, sales, dt.date(2026, 2, 1), "120", "100", "80")
-    _month_value(revenue, marketing, dt.date(2026, 2, 1), "90", "100", "80")
-    _month_value(cost, sales, dt.date(2026, 2, 1), "130", "100", "120")  # lower is better
+    last, before = _month(1), _month(2)
+    _month_value(revenue, sales, before, "50", "100", "80")  # older: ignored
+    _month_value(revenue, sales, last, "120", "100", "80")
+    _month_value(revenue, marketing, last, "90", "100", "80")
+    _month_value(cost, sales, last, "130", "100", "120")  # lower is better
     data = _panel_data("company-scorecard", committee_member)
-    shown = {(r["indicator"], r["department"]): (r["period"], r["band"], str(r["band_label"]))
-             for r in data["rows"]}
-    assert shown == {
-        ("revenue", "marketing"): (dt.date(2026, 2, 1), "amber", "Watch"),
-        ("revenue", "sales"): (dt.date(2026, 2, 1), "green", "On target"),
-        ("cost", "sales"): (dt.date(2026, 2, 1), "red", "Off target"),
-    }
+    shown = [(r["indicator"], r["department"], r["period"], r["band"], str(r["band_label"]))
+             for r in data["rows"]]
+    # what needs attention first: off target, then watch, then on target
+    assert shown == [
+        ("cost", "sales", last, "red", "Off target"),
+        ("revenue", "marketing", last, "amber", "Watch"),
+        ("revenue", "sales", last, "green", "On target"),
+    ]
     assert [s["count"] for s in data["summary"]] == [1, 1, 1]
-    assert data["rows"][0]["url"] == f"{revenue.get_absolute_url()}?department=marketing"
+    assert data["total"] == 3 and data["more"] == 0
+    assert data["rows"][1]["url"] == f"{revenue.get_absolute_url()}?department=marketing"
     client.force_login(committee_member)
     page = client.get(DASHBOARD).content.decode()
     assert 'band band-red' in page and "Off target" in page
+
+
+def test_the_scorecard_leaves_out_values_older_than_a_year(committee_member, sales, marketing):
+    revenue = _core_indicator("revenue")
+    _month_value(revenue, sales, _month(13), "120", "100", "80")
+    _month_value(revenue, marketing, _month(11), "120", "100", "80")
+    rows = _panel_data("company-scorecard", committee_member)["rows"]
+    assert [(r["department"], r["period"]) for r in rows] == [("marketing", _month(11))]
+
+
+def test_the_scorecard_shows_the_worst_ten_and_counts_them_all(client, committee_member):
+    revenue = _core_indicator("revenue")
+    for i in range(14):
+        # four off target, the rest on target
+        value = "10" if i < 4 else "150"
+        _month_value(revenue, DepartmentFactory(name=f"Unit {i:02}"), _month(1), value, "100",
+                     "80")
+    data = _panel_data("company-scorecard", committee_member)
+    assert len(data["rows"]) == 10 and data["total"] == 14 and data["more"] == 4
+    assert [r["band"] for r in data["rows"]] == ["red"] * 4 + ["green"] * 6
+    assert {s["band"]: s["count"] for s in data["summary"]} == {"green": 10, "amber": 0,
+                                                                 "red": 4}
+    client.force_login(committee_member)
+    page = client.get(DASHBOARD).content.decode()
+    assert "4 more of 14 in the department scorecards" in page
 
 
 def test_the_scorecard_hides_indicators_the_person_may_not_read(committee_member, sales):
     profit = _core_indicator("profit")
     profit.visibility = "departments"
     profit.save()
-    _month_value(profit, sales, dt.date(2026, 2, 1), "10", "5", "1")
+    _month_value(profit, sales, _month(1), "10", "5", "1")
     assert _panel_data("company-scorecard", committee_member)["rows"] == []
 
 
@@ -327,6 +399,35 @@ def test_cost_variance_lists_over_runs_awaiting_a_decision(client, committee_mem
     assert 'id="committee-cost-chart-data"' in page and "vendor/chart.js" in page
 
 
+def test_cost_variance_counts_this_years_budget_parts_and_spend_only(
+        author, reviewer, marketing, sales, unit_staff, chair, committee_member,
+        planning_manager, unit_head):
+    from costs.selectors import accounting
+    from tests.costs import builders as costs
+
+    year = timezone.localdate().year
+    # an annual plan from October last year: three of its twelve monthly parts are last year's
+    plan = costs.running(author, reviewer, marketing, sales, unit_staff, chair,
+                         committee_member, planning_manager, unit_head,
+                         period_start=dt.date(year - 1, 10, 1))
+    costs.spend(plan, unit_head, sales, "300.00", day=dt.date(year - 1, 12, 15))
+    costs.spend(plan, unit_head, sales, "200.00", day=dt.date(year, 1, 15))
+    costs.spend(plan, unit_head, sales, "50.00", day=dt.date(year, 2, 1), kind="commitment")
+    data = _panel_data("cost-variance", committee_member)
+    assert [r["category"] for r in data["rows"]] == ["marketing"]
+    row = data["rows"][0]
+    assert (row["budget"], row["actual"], row["committed"]) == (
+        Decimal("900.00"), Decimal("200.00"), Decimal("50.00"))
+    assert row["variance"] == Decimal("-700.00") and row["status"] == "ok"
+    assert data["total"]["budget"] == Decimal("900.00")
+    # the same figures as the plan's own accounting, month by month
+    report = accounting(plan)
+    this_year = [slot for slot, period in zip(report["rows"][0].periods, report["periods"],
+                                              strict=True) if period.year == year]
+    assert sum(slot.budget for slot in this_year) == row["budget"]
+    assert sum(slot.actual for slot in this_year) == row["actual"]
+
+
 def _meeting(chair, kind="monthly", days=3, title="Monthly summary"):
     from meetings.models import Meeting
 
@@ -372,8 +473,8 @@ def test_each_panel_keeps_its_query_count_whatever_the_data(committee, chair, co
             decision_open(subject=department, kind=DecisionKind.BUDGET_OVERRUN,
                           title=f"D{offset + i}", actor=None, excluded=[unit_head])
             for indicator in (revenue, cost):
-                _month_value(indicator, department, dt.date(2026, 1, 1), "10", "9", "8")
-                _month_value(indicator, department, dt.date(2026, 2, 1), "10", "9", "8")
+                _month_value(indicator, department, _month(2), "10", "9", "8")
+                _month_value(indicator, department, _month(1), "10", "9", "8")
             risks.assessed(unit_head, sales, likelihood=1 + i % 5, impact=2,
                            title=f"Risk {offset + i}")
             meeting = _meeting(chair, kind="adhoc", days=1 + offset + i, title=f"M{offset + i}")
@@ -390,7 +491,8 @@ def test_each_panel_keeps_its_query_count_whatever_the_data(committee, chair, co
     grow(12, 100)
     large = {key: _queries(key, committee_member) for key in keys}
     assert small == large
-    assert len(_panel_data("approval-inbox", committee_member)["rows"]) == 13
+    inbox = _panel_data("approval-inbox", committee_member)
+    assert len(inbox["rows"]) == 10 and inbox["more"] == 3 and inbox["total"] == 13
 
 
 # --- the API -----------------------------------------------------------------------------------
