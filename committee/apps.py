@@ -7,6 +7,16 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Organisation and committee")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from committee.models import CommitteeSeat, Department, Membership
+        from committee.selectors import organisation_changed
+
+        for model in (get_user_model(), Department, Membership, CommitteeSeat):
+            for signal in (post_save, post_delete):
+                signal.connect(organisation_changed, sender=model,
+                               dispatch_uid=f"roles-{model.__name__}-{signal is post_save}")
         from opsplan import navigation
 
         navigation.register(navigation.NavItem(

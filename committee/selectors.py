@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import Prefetch, QuerySet
 
 from committee.choices import INTEGRATION_POSITIONS, ROLE_BY_MEMBERSHIP, Role, SeatRole
@@ -11,17 +13,53 @@ _DEPTS_CACHE = "_opsplan_departments"
 _COMMITTEES_CACHE = "_opsplan_committees"
 
 
+ROLES_GENERATION = "committee:roles:generation"
+ROLES_TTL = 3600
+
+
+def organisation_changed(update_fields=None, **kwargs) -> None:
+    """A person, department, membership or seat changed: everyone's roles are read afresh.
+
+    Connected to those models' post_save and post_delete (committee/apps.py), so the admin,
+    the services and test factories alike refresh the shared roles cache.
+    """
+    from django.core.cache import cache
+
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # signing in changes nobody's roles
+    cache.set(ROLES_GENERATION, time.time_ns(), None)
+
+
+def _shared_roles_key(user) -> str:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    # Today's date in the key: a position that starts or ends today counts from today.
+    return (f"committee:roles:{cache.get(ROLES_GENERATION, 0)}:{user.pk}:"
+            f"{timezone.localdate().isoformat()}")
+
+
 def roles_of(user) -> frozenset[Role]:
     """The roles a person holds today, derived from current memberships and committee seats.
 
-    Two queries the first time, none after: the result is cached on the user object, which
-    lives for one request.
+    Cached on the user object (one request) and in the shared cache until the organisation
+    changes (see organisation_changed); two queries when neither has them.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is not None:
         return cached
+    from django.core.cache import cache
+
+    key = _shared_roles_key(user)
+    shared = cache.get(key)
+    if shared is not None:
+        roles, departments, committees = shared
+        setattr(user, _ROLES_CACHE, roles)
+        setattr(user, _DEPTS_CACHE, departments)
+        setattr(user, _COMMITTEES_CACHE, committees)
+        return roles
     from committee.models import CommitteeSeat, Membership
 
     roles: set[Role] = set()
@@ -44,9 +82,11 @@ def roles_of(user) -> frozenset[Role]:
         if seat_role == SeatRole.CHAIR:
             roles.add(Role.COMMITTEE_CHAIR)
     result = frozenset(roles)
+    by_department = {k: frozenset(v) for k, v in departments.items()}
     setattr(user, _ROLES_CACHE, result)
-    setattr(user, _DEPTS_CACHE, {k: frozenset(v) for k, v in departments.items()})
+    setattr(user, _DEPTS_CACHE, by_department)
     setattr(user, _COMMITTEES_CACHE, frozenset(committees))
+    cache.set(key, (result, by_department, frozenset(committees)), ROLES_TTL)
     return result
 
 
