@@ -14,7 +14,6 @@ _COMMITTEES_CACHE = "_opsplan_committees"
 
 
 ROLES_GENERATION = "committee:roles:generation"
-ROLES_TTL = 3600
 
 
 def organisation_changed(update_fields=None, **kwargs) -> None:
@@ -50,10 +49,12 @@ def roles_of(user) -> frozenset[Role]:
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is not None:
         return cached
+    from django.conf import settings
     from django.core.cache import cache
 
-    key = _shared_roles_key(user)
-    shared = cache.get(key)
+    ttl = getattr(settings, "OPSPLAN_ROLES_CACHE_SECONDS", 3600)
+    key = _shared_roles_key(user) if ttl > 0 else None
+    shared = cache.get(key) if key else None
     if shared is not None:
         roles, departments, committees = shared
         setattr(user, _ROLES_CACHE, roles)
@@ -86,7 +87,8 @@ def roles_of(user) -> frozenset[Role]:
     setattr(user, _ROLES_CACHE, result)
     setattr(user, _DEPTS_CACHE, by_department)
     setattr(user, _COMMITTEES_CACHE, frozenset(committees))
-    cache.set(key, (result, by_department, frozenset(committees)), ROLES_TTL)
+    if key:
+        cache.set(key, (result, by_department, frozenset(committees)), ttl)
     return result
 
 

@@ -349,6 +349,9 @@ OPSPLAN_REVIEW_DAYS = env.int("OPSPLAN_REVIEW_DAYS", 7)
 # Dashboard panels are cached per person for this long (0: computed on every request); every
 # audited change refreshes them at once (opsplan.dashboards).
 OPSPLAN_DASHBOARD_CACHE_SECONDS = env.int("OPSPLAN_DASHBOARD_CACHE_SECONDS", 60)
+# A person's roles are kept in the cache this long (0: read on every request); any change to
+# people, departments, positions or seats refreshes them at once (committee.selectors).
+OPSPLAN_ROLES_CACHE_SECONDS = env.int("OPSPLAN_ROLES_CACHE_SECONDS", 3600)
 
 # --- the company's rules (§4.4 costs) ----------------------------------------------------------
 OPSPLAN_CURRENCY = env.str("OPSPLAN_CURRENCY", "CNY")

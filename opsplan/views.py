@@ -204,9 +204,9 @@ def dashboard(request, key):
     scope, panels = render_panels(board, request)
     choices = []
     if board.scope is not None:
-        from committee.panels import units_of_desk
+        from committee.panels import desk_units
 
-        choices = units_of_desk(request.user)
+        choices = desk_units(request)
     return render(request, "dashboard.html", {
         "board": board, "scope": scope, "scope_choices": choices,
         "panels": [{"panel": panel, "data": data, "html": html}

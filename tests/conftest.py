@@ -41,6 +41,13 @@ def _dashboards_uncached(settings):
     settings.OPSPLAN_DASHBOARD_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _roles_uncached(settings):
+    """Roles are read on every request in tests, so query counts compare like with like;
+    tests/committee/test_roles_cache.py turns the shared cache on."""
+    settings.OPSPLAN_ROLES_CACHE_SECONDS = 0
+
+
 # --- service guards -------------------------------------------------------------------------
 
 def require_service(reason: str):

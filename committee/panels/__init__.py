@@ -19,10 +19,17 @@ def units_of_desk(user):
         kind=DepartmentKind.BUSINESS_UNIT, is_active=True).order_by("name"))
 
 
+def desk_units(request):
+    """units_of_desk for the signed-in person, read once per request."""
+    if not hasattr(request, "_desk_units"):
+        request._desk_units = units_of_desk(request.user)
+    return request._desk_units
+
+
 def unit_of_desk(request):
     """The business unit the desk shows: ``?unit=<code>`` among the person's own units, else
     the first of them by name; None when the person belongs to no business unit."""
-    units = units_of_desk(request.user)
+    units = desk_units(request)
     wanted = request.GET.get("unit")
     for unit in units:
         if unit.code == wanted:

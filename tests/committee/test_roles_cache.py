@@ -12,6 +12,14 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _roles_cached(settings):
+    from django.core.cache import cache
+
+    settings.OPSPLAN_ROLES_CACHE_SECONDS = 3600
+    cache.clear()
+
+
 def _fresh(user):
     return type(user).objects.get(pk=user.pk)
 
@@ -70,3 +78,10 @@ def test_signing_in_keeps_the_cached_roles(client, unit_head):
     update_last_login(None, _fresh(unit_head))
     _, queries = _role_queries(unit_head)
     assert queries == []
+
+
+def test_no_shared_cache_when_the_time_to_live_is_zero(unit_head, settings):
+    settings.OPSPLAN_ROLES_CACHE_SECONDS = 0
+    roles_of(_fresh(unit_head))
+    _, queries = _role_queries(unit_head)
+    assert len(queries) == 2

@@ -140,6 +140,7 @@ def test_the_inbox_links_subjects_of_every_kind_in_a_fixed_number_of_queries(
             data = _panel_data("approval-inbox", fresh)
         return len(captured), data
 
+    inbox_queries()  # the database's one-off feature checks (SQLite's JSON support) are done
     one_kind, _data = inbox_queries()  # a plan only
     department = DepartmentFactory()
     decision_open(subject=department, kind=DecisionKind.BUDGET_OVERRUN, title="Department",
