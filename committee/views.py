@@ -225,15 +225,20 @@ def _back_to_subject(decision):
 @login_required
 @_perm("committee.view_decision")
 def decisions(request):
-    """Committee decisions: the open ones first."""
+    """Committee decisions: the open ones first; ``?awaiting=me``: only those awaiting my vote
+    (the dashboard inbox's full list), oldest first."""
     from django.db.models import Case, IntegerField, Value, When
 
-    qs = selectors.decisions_for(request.user).annotate(
-        open_first=Case(When(state="open", then=Value(0)), default=Value(1),
-                        output_field=IntegerField())
-    ).order_by("open_first", "-opened_at")
+    awaiting = request.GET.get("awaiting") == "me"
+    if awaiting:
+        qs = selectors.awaiting_vote(request.user)
+    else:
+        qs = selectors.decisions_for(request.user).annotate(
+            open_first=Case(When(state="open", then=Value(0)), default=Value(1),
+                            output_field=IntegerField())
+        ).order_by("open_first", "-opened_at")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "committee/decisions.html", {"page": page})
+    return render(request, "committee/decisions.html", {"page": page, "awaiting": awaiting})
 
 
 def _safe_next(request):

@@ -105,7 +105,7 @@ def inbox(request, scope) -> dict:
         "total": total,
         "more": total - len(decisions),
         "choices": vote_choices(),
-        "decisions_url": reverse("committee:decisions"),
+        "decisions_url": reverse("committee:decisions") + "?awaiting=me",
     }
 
 

@@ -522,3 +522,21 @@ def test_the_decisions_api_lists_what_awaits_my_vote(api, committee, chair, comm
     assert client.get("/api/v1/committee/decisions/?awaiting_me=true").json()["results"] == []
     bad = client.get("/api/v1/committee/decisions/?awaiting_me=perhaps")
     assert bad.status_code == 400 and "awaiting_me" in bad.content.decode()
+
+
+def test_the_decisions_page_lists_what_awaits_my_vote(client, committee, chair, committee_member,
+                                                      decision):
+    other = decision_open(subject=DepartmentFactory(), kind=DecisionKind.BUDGET_OVERRUN,
+                          title="Over-run already voted", actor=None)
+    decision_vote(decision=other, voter=chair, choice="approve", comment="")
+    client.force_login(chair)
+    page = client.get("/organisation/decisions/?awaiting=me")
+    shown = list(page.context["page"].object_list)
+    assert shown == list(awaiting_vote(chair)) == [decision]
+    everything = client.get("/organisation/decisions/").context["page"].object_list
+    assert other in list(everything)
+    client.force_login(committee_member)
+    decision_vote(decision=decision, voter=committee_member, choice="approve", comment="")
+    decision_vote(decision=other, voter=committee_member, choice="approve", comment="")
+    empty = client.get("/organisation/decisions/?awaiting=me").content.decode()
+    assert "Nothing awaits your vote" in empty
