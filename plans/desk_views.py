@@ -2,16 +2,13 @@
 ``plans.services.report_create`` (one rule for who may report: ``plans.add_weeklyreport``),
 answered by a return to the desk instead of the plan page."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from opsplan.forms import posted, submit
-from plans import forms, selectors, services
-from plans.views import _plan, _report_page
+from plans import selectors
+from plans.views import _plan, post_report
 
 
 @login_required
@@ -19,7 +16,6 @@ from plans.views import _plan, _report_page
 def report_from_desk(request, pk):
     """This week's report of one of the person's units on a running plan, pre-filled from last
     week's report and the action items' progress (GET shows the form on its own page)."""
-    from opsplan.errors import Conflict
     from plans.panels.unit import desk_url, prefill, prefill_initial, reports_by_plan
 
     plan = _plan(request, pk)
@@ -39,20 +35,9 @@ def report_from_desk(request, pk):
         last = reports_by_plan([plan], department, [last_week]).get((plan.pk, last_week))
         actions = list(plan.actions.filter(department=department).order_by("deadline", "pk"))
         initial = prefill_initial(prefill(plan, actions, last))
-    form = forms.WeeklyReportForm(posted(request), plan=plan, department=department,
-                                  initial=initial)
-    title = _("Weekly progress: %(unit)s") % {"unit": department}
-    if request.method == "POST":
-        try:
-            report = submit(form, services.report_create, plan=plan, department=department,
-                            actor=request.user, request=request)
-        except Conflict as exc:
-            form.add_error("iso_week", str(exc.message))
-            return _report_page(request, form, plan, department, title, status=409)
-        if report:
-            messages.success(request, _("Your weekly report on “%(plan)s” is posted.")
-                             % {"plan": plan} if not report.late else
-                             _("Your weekly report on “%(plan)s” is posted (late).")
-                             % {"plan": plan})
-            return redirect(desk_url(department, "panel-weekly-progress"))
-    return _report_page(request, form, plan, department, title)
+    return post_report(
+        request, plan, department, initial=initial,
+        done=desk_url(department, "panel-weekly-progress"),
+        posted_message=lambda report: (
+            _("Your weekly report on “%(plan)s” is posted.") if not report.late
+            else _("Your weekly report on “%(plan)s” is posted (late).")) % {"plan": plan})

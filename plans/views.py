@@ -405,15 +405,26 @@ def _report_page(request, form, plan, department, title, status=None):
 def report_add(request, pk):
     """A unit posts its weekly progress on a plan (``?unit=`` picks the unit when the user
     may report for several)."""
-    from opsplan.errors import Conflict
-
     plan = _plan(request, pk)
     units = selectors.report_units(plan, request.user)
     wanted = request.GET.get("unit") or request.POST.get("unit")
     department = next((u for u in units if str(u.pk) == wanted), units[0] if units else None)
     if department is None:  # no unit of this user reports on this plan (or it is not running)
         raise PermissionDenied
-    form = forms.WeeklyReportForm(posted(request), plan=plan, department=department)
+    return post_report(
+        request, plan, department, done=f"{plan.get_absolute_url()}#progress",
+        posted_message=lambda report: _("Your weekly report is posted.") if not report.late
+        else _("Your weekly report is posted (late)."))
+
+
+def post_report(request, plan, department, *, done, posted_message, initial=None):
+    """The weekly report form of one unit on one plan, posted through
+    ``services.report_create`` (the plan page and the business-unit desk both use it): a week
+    already reported is a 409 naming the week; on success, a message and ``done``."""
+    from opsplan.errors import Conflict
+
+    form = forms.WeeklyReportForm(posted(request), plan=plan, department=department,
+                                  initial=initial)
     title = _("Weekly progress: %(unit)s") % {"unit": department}
     if request.method == "POST":
         try:
@@ -423,9 +434,8 @@ def report_add(request, pk):
             form.add_error("iso_week", str(exc.message))
             return _report_page(request, form, plan, department, title, status=409)
         if report:
-            messages.success(request, _("Your weekly report is posted.") if not report.late
-                             else _("Your weekly report is posted (late)."))
-            return redirect(f"{plan.get_absolute_url()}#progress")
+            messages.success(request, posted_message(report))
+            return redirect(done)
     return _report_page(request, form, plan, department, title)
 
 
