@@ -86,3 +86,25 @@ def screenshot_path(name: str) -> str:
     folder = ARTEFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"{name}.png")
+
+
+@pytest.fixture
+def http_cookies(settings):
+    """Cookies are Secure when DEBUG is off (as in tests) and live_server speaks plain http:
+    browser tests that sign in use this so the session and CSRF cookies come back. (Chromium
+    keeps Secure cookies for http://localhost, other browsers and hosts need not; both
+    settings are read per response, so the override reaches the live server thread.)"""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+def sign_in(page, base: str, username: str) -> None:
+    """Sign in through the login form, as a person would."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    form = page.locator("main form")
+    form.get_by_label("Username").fill(username)
+    form.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation(wait_until="load"):
+        form.get_by_role("button", name="Sign in").click()

@@ -3,18 +3,10 @@ warning threshold, sees the warning and the request to explain the variance, and
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser import sign_in
 from tests.costs import builders
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def http_cookies(settings):
-    """Cookies are Secure when DEBUG is off; live_server speaks plain http."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _label(text):
@@ -32,12 +24,7 @@ def test_an_actual_crossing_the_threshold_shows_the_warning_and_asks_why(
     plan = builders.running(author, reviewer, marketing, sales, unit_staff, chair,
                             committee_member, planning_manager, unit_head)
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form")
-    form.get_by_label("Username").fill(unit_head.username)
-    form.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        form.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, unit_head.username)
 
     page.goto(f"{base}/costs/plans/{plan.pk}/")
     with page.expect_navigation(wait_until="load"):

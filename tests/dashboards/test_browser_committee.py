@@ -3,24 +3,15 @@ comment from the approval inbox, and the row changes in place (htmx) without a p
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from committee.models import Decision, Vote
 from meetings.models import Meeting
 from plans import services as plan_services
-from tests.browser import screenshot_path
-from tests.factories import PASSWORD
+from tests.browser import screenshot_path, sign_in
 from tests.plans import builders
 from tests.risks import builders as risks
-
-
-@pytest.fixture
-def http_cookies(settings):
-    """Cookies are Secure when DEBUG is off; live_server speaks plain http."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def test_a_member_votes_from_the_inbox_without_a_page_reload(
@@ -36,12 +27,7 @@ def test_a_member_votes_from_the_inbox_without_a_page_reload(
                            starts_at=start, ends_at=start + dt.timedelta(hours=2), chair=chair)
 
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form")
-    form.get_by_label("Username").fill(committee_member.username)
-    form.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        form.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, committee_member.username)
 
     page.goto(f"{base}/dashboards/committee/")
     row = page.locator(f"#inbox-row-{decision.pk}")

@@ -5,7 +5,6 @@ with the card's button — and sees the card change columns each time."""
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from plans.models import Plan
@@ -15,12 +14,6 @@ from tests.plans import builders
 
 TITLE = "Spring campaign plan"
 
-
-@pytest.fixture
-def http_cookies(settings):
-    """Cookies are Secure when DEBUG is off; live_server speaks plain http."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _navigate(page: Page, target) -> None:

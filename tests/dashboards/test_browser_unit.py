@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -15,13 +14,6 @@ from plans.models import WeeklyReport
 from tests.browser import screenshot_path
 from tests.costs import builders
 from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def http_cookies(settings):
-    """Cookies are Secure when DEBUG is off; live_server speaks plain http."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _submit(page: Page, locator) -> None:

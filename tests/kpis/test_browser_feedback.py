@@ -4,16 +4,9 @@ has arrived."""
 
 from decimal import Decimal as D
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def http_cookies(settings):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _answer(page: Page, url: str, rating: str, comment: str) -> None:

@@ -4,17 +4,10 @@ and a follow-up action, ends the meeting and approves the minutes — through th
 import datetime as dt
 import re
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def http_cookies(settings):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _click_and_wait(page: Page, target) -> None:

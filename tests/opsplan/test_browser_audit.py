@@ -7,21 +7,12 @@ import io
 import re
 from unittest import mock
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from opsplan.audit import record
-from tests.browser import screenshot_path
-from tests.factories import PASSWORD
+from tests.browser import screenshot_path, sign_in
 from tests.plans import builders
-
-
-@pytest.fixture
-def http_cookies(settings):
-    """Cookies are Secure when DEBUG is off; live_server speaks plain http."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _label(text):
@@ -47,12 +38,7 @@ def test_an_auditor_filters_the_history_and_exports_it(
     _on(dt.date(2026, 5, 5), actor=chair, action="committee.decision.close", subject=plan)
 
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form")
-    form.get_by_label("Username").fill(auditor.username)
-    form.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        form.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, auditor.username)
 
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("navigation", name="Main navigation").get_by_role(

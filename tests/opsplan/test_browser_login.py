@@ -28,18 +28,6 @@ def demo_company(transactional_db, settings, tmp_path):
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
 
 
-@pytest.fixture
-def http_cookies(settings):
-    """The settings mark cookies Secure when DEBUG is off (as in tests); live_server is http.
-
-    Chromium happens to keep Secure cookies for http://localhost (a "secure context"), other
-    browsers and hosts need not. Both settings are read per response, so overriding them here
-    reaches the live server thread.
-    """
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
-
 def test_sign_in_and_switch_to_simplified_chinese(page, live_server, demo_company, http_cookies):
     with translation.override("zh-hans"):
         home_zh = gettext("Home")

@@ -30,12 +30,6 @@ def demo_company(transactional_db, settings, tmp_path):
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
 
 
-@pytest.fixture
-def http_cookies(settings):
-    """Cookies are Secure when DEBUG is off; live_server speaks plain http."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
 
 # --- helpers ---------------------------------------------------------------------------------
 

@@ -27,12 +27,6 @@ def demo_company(transactional_db, settings, tmp_path):
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
 
 
-@pytest.fixture
-def http_cookies(settings):
-    """Cookies are Secure when DEBUG is off; live_server speaks plain http."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
 
 def test_unit_head_posts_weekly_progress_and_sees_it(page, live_server, demo_company,
                                                      http_cookies):

@@ -17,11 +17,6 @@ def demo_company(transactional_db, settings, tmp_path):
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
 
 
-@pytest.fixture
-def http_cookies(settings):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
 
 def _go(page: Page, target) -> None:
     with page.expect_navigation(wait_until="load"):
