@@ -343,18 +343,23 @@ def queue_lag(stack: Stack, stop_at: float, lags: list, lengths: list) -> None:
     import redis
     from celery import Celery
 
+    # Celery prefers CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the environment to the
+    # URLs given here; CI exports them for the test suite, so take them out of the way first
+    # or the pings go to the suite's broker, which no worker of this stack reads.
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        os.environ.pop(name, None)
     client = Celery("load-probe", broker=f"{REDIS}/13", backend=f"{REDIS}/13",
                     set_as_current=False)
     queue = redis.Redis.from_url(f"{REDIS}/13")
     while time.monotonic() < stop_at:
         lengths.append(queue.llen("celery"))
         started = time.perf_counter()
-        result = client.send_task("opsplan.ping")
         try:
-            result.get(timeout=120)
+            client.send_task("opsplan.ping").get(timeout=120)
             lags.append(time.perf_counter() - started)
-        except Exception:
+        except Exception as exc:
             lags.append(float("inf"))
+            say(f"queue-lag probe lost: {exc!r}")
         time.sleep(max(0.0, 2 - (time.perf_counter() - started)))
     client.close()
 
@@ -393,6 +398,8 @@ def report(stats: Stats, elapsed: float, baseline_rate: float, lags, lengths) ->
             f"{row['p95']:>9.0f}{row['p99']:>9.0f}{row['errors']:>8}")
     finite = [lag for lag in lags if lag != float("inf")]
     lost = len(lags) - len(finite)
+    if lags and not finite:
+        say(f"Worker queue lag: all {lost} probes lost (see var/load/worker.log)")
     if finite:
         say(f"Worker queue lag (ping through the queue, {len(lags)} probes): "
             f"p50 {statistics.median(finite) * 1000:.0f} ms, "
