@@ -49,6 +49,7 @@ def notify(recipients: Iterable, message: Callable[[], str] | str, url: str = ""
                                  event=event, by_email=by_email,
                                  read_at=None if in_app else now))
     created = Notification.objects.bulk_create(rows)
+    forget_unread(n.recipient_id for n in created if n.read_at is None)
     ids = [n.pk for n in created if n.pk is not None and n.by_email]
     if ids:
         from opsplan.outbox import enqueue
@@ -56,6 +57,45 @@ def notify(recipients: Iterable, message: Callable[[], str] | str, url: str = ""
 
         enqueue(email_notifications, ids)
     return created
+
+
+def _unread_key(user_id) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(request) -> int:
+    """How many of the signed-in person's notifications are unread (the top bar's badge).
+
+    Read once per request, and kept in the shared cache for
+    ``OPSPLAN_UNREAD_CACHE_SECONDS`` (0: a query every request) until one of the person's
+    notifications is created, read or deleted (:func:`forget_unread`).
+    """
+    count = getattr(request, "_opsplan_unread", None)
+    if count is not None:
+        return count
+    from django.core.cache import cache
+
+    ttl = getattr(settings, "OPSPLAN_UNREAD_CACHE_SECONDS", 300)
+    key = _unread_key(request.user.pk)
+    count = cache.get(key) if ttl > 0 else None
+    if count is None:
+        count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        if ttl > 0:
+            cache.set(key, count, ttl)
+    request._opsplan_unread = count
+    return count
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """These people's unread counts changed: drop the cached ones, now and again once the
+    transaction commits (a request counting in between must not keep the old figure)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    keys = [_unread_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def preference_table(user) -> list[dict]:

@@ -352,6 +352,9 @@ OPSPLAN_DASHBOARD_CACHE_SECONDS = env.int("OPSPLAN_DASHBOARD_CACHE_SECONDS", 60)
 # A person's roles are kept in the cache this long (0: read on every request); any change to
 # people, departments, positions or seats refreshes them at once (committee.selectors).
 OPSPLAN_ROLES_CACHE_SECONDS = env.int("OPSPLAN_ROLES_CACHE_SECONDS", 3600)
+# A person's unread-notification count (the top bar's badge) is cached this long (0: counted on
+# every request); creating, reading or deleting their notifications refreshes it at once.
+OPSPLAN_UNREAD_CACHE_SECONDS = env.int("OPSPLAN_UNREAD_CACHE_SECONDS", 300)
 
 # --- the company's rules (§4.4 costs) ----------------------------------------------------------
 OPSPLAN_CURRENCY = env.str("OPSPLAN_CURRENCY", "CNY")

@@ -1,11 +1,12 @@
-"""Audit of sign-ins, sign-outs and failed attempts; dashboards refresh on recorded changes."""
+"""Audit of sign-ins, sign-outs and failed attempts; dashboards refresh on recorded changes;
+unread-notification counts refresh when notifications change."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from opsplan.audit import record
-from opsplan.models import AuditEvent
+from opsplan.models import AuditEvent, Notification
 
 
 @receiver(user_logged_in)
@@ -42,3 +43,13 @@ def _dashboards_changed(sender, instance, created, **kwargs):
         from opsplan.dashboards import changed
 
         transaction.on_commit(changed)
+
+
+@receiver(post_save, sender=Notification, dispatch_uid="unread-count-on-save")
+@receiver(post_delete, sender=Notification, dispatch_uid="unread-count-on-delete")
+def _unread_changed(sender, instance, **kwargs):
+    """A notification saved or deleted one by one (the admin, a shell): its recipient's
+    cached unread count goes (bulk writes call forget_unread themselves)."""
+    from opsplan.notifications import forget_unread
+
+    forget_unread([instance.recipient_id])

@@ -97,7 +97,10 @@ def notifications(request):
 
     mine = Notification.objects.filter(recipient=request.user)
     if request.method == "POST":
+        from opsplan.notifications import forget_unread
+
         mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        forget_unread([request.user.pk])
         return redirect("notifications")
     page = Paginator(mine.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
     return render(request, "notifications.html", {"page": page})

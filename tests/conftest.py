@@ -48,6 +48,13 @@ def _roles_uncached(settings):
     settings.OPSPLAN_ROLES_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _unread_uncached(settings):
+    """The unread-notification badge is counted on every request in tests (query counts compare
+    like with like); tests/opsplan/test_unread_cache.py turns the cache on."""
+    settings.OPSPLAN_UNREAD_CACHE_SECONDS = 0
+
+
 # --- service guards -------------------------------------------------------------------------
 
 def require_service(reason: str):
