@@ -17,16 +17,28 @@ ROLES_GENERATION = "committee:roles:generation"
 
 
 def organisation_changed(update_fields=None, **kwargs) -> None:
-    """A person, department, membership or seat changed: everyone's roles are read afresh.
+    """A person, department, membership or seat changed: everyone's roles are read afresh, and
+    the dashboards (which show names, positions and what each role may do) are rebuilt.
 
     Connected to those models' post_save and post_delete (committee/apps.py), so the admin,
     the services and test factories alike refresh the shared roles cache.
     """
-    from django.core.cache import cache
+    from django.db import transaction
 
     if update_fields and set(update_fields) <= {"last_login"}:
         return  # signing in changes nobody's roles
+    _new_roles_generation()
+    # Again once committed: a request that read the old rows in between keeps nothing.
+    transaction.on_commit(_new_roles_generation)
+
+
+def _new_roles_generation() -> None:
+    from django.core.cache import cache
+
+    from opsplan import dashboards
+
     cache.set(ROLES_GENERATION, time.time_ns(), None)
+    dashboards.changed()  # names, positions and permissions show on every dashboard page
 
 
 def _shared_roles_key(user) -> str:

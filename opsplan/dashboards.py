@@ -14,13 +14,19 @@ Panel data is cached per person, language, time zone and scope for
 (any service's write goes through ``opsplan.audit.record``) and every rollup run call
 :func:`changed`, which starts a new generation of keys: a dashboard never shows data older
 than the last recorded change, and at most the time-to-live older than unaudited background
-work. As rendered panels are cached too, a panel template never holds inline <script> or
-<style> (a cached CSP nonce would be stale): scripts and styles come from static files.
+work. Rendered panels and whole dashboard pages (:func:`cached_page`) are cached too, under the
+same generations plus the person's unread-notification count. Cached HTML never holds a
+request's secrets: its CSRF tokens and CSP nonce are stored as marks and filled in afresh for
+each request that serves it (:func:`storable`, :func:`servable`), so a token always belongs to
+the requester's current CSRF secret and stays masked anew per response. A page with flash
+messages waiting is rendered, never served from the cache (the messages must be shown once).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +35,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.utils.safestring import mark_safe
 
 
 @dataclass(frozen=True)
@@ -130,16 +137,76 @@ def _key(panel: Panel, request, scope, generation) -> str:
         getattr(scope, "pk", scope)))
 
 
-def _csrf_part(request) -> str:
-    """Rendered panels hold forms: their CSRF token must belong to the person's current
-    secret, so a new secret (e.g. after signing in again) means new fragments."""
-    import hashlib
+# --- cached HTML: a request's CSRF tokens and CSP nonce are marks, filled in when served ------
 
-    from django.middleware.csrf import get_token
+_CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")'
+                         r'[A-Za-z0-9]{64}(")')
+# NUL cannot come from people: Django's and DRF's character fields refuse it.
+CSRF_MARK = "\x00csrf-token\x00"
+NONCE_MARK = "\x00csp-nonce\x00"
 
-    get_token(request)
-    secret = request.META.get("CSRF_COOKIE", "")
-    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+def storable(html: str, request) -> str:
+    """``html`` as rendered for ``request``, fit for the shared cache: its CSRF tokens and the
+    request's CSP nonce (when rendering used it) replaced by marks."""
+    from django.middleware.csp import get_nonce
+    from django.utils.functional import empty
+
+    html = _CSRF_TOKEN.sub(lambda m: f"{m.group(1)}{CSRF_MARK}{m.group(2)}", html)
+    nonce = get_nonce(request)
+    if nonce is not None and getattr(nonce, "_wrapped", empty) is not empty:
+        html = html.replace(f'nonce="{nonce}"', f'nonce="{NONCE_MARK}"')
+    return html
+
+
+def servable(html: str, request) -> str:
+    """Cached ``html`` (see :func:`storable`) with this request's CSRF token and CSP nonce."""
+    if CSRF_MARK in html:
+        from django.middleware.csrf import get_token
+
+        html = html.replace(CSRF_MARK, get_token(request))
+    if NONCE_MARK in html:
+        from django.middleware.csp import get_nonce
+
+        html = html.replace(NONCE_MARK, str(get_nonce(request)))
+    return html
+
+
+def _has_messages(request) -> bool:
+    from django.contrib.messages import get_messages
+
+    return bool(len(get_messages(request)))  # counts without marking them shown
+
+
+def cached_page(request, render: Callable[[], Any]):
+    """A dashboard page (``render()`` makes it) served from the cache while nothing it shows
+    can have changed: per person, language, time zone, full path (scope choice included),
+    generation of recorded changes and unread-notification count (the top bar shows it).
+
+    The caller checks the permission first, on every request: the cache never decides who may
+    see a page. Pages with flash messages waiting are always rendered.
+    """
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.utils import timezone, translation
+
+    from opsplan.notifications import unread_count
+
+    ttl = _ttl()
+    if ttl <= 0 or _has_messages(request):
+        return render()
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
+    key = ":".join(str(part) for part in (
+        "dashboards:page", cache.get(GENERATION_KEY, 0), request.user.pk,
+        translation.get_language(), timezone.get_current_timezone_name(),
+        unread_count(request), path))
+    html = cache.get(key)
+    if html is not None:
+        return HttpResponse(servable(html, request))
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        cache.set(key, storable(response.content.decode(response.charset), request), ttl)
+    return response
 
 
 def render_panels(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel, Any, str]]]:
@@ -161,8 +228,7 @@ def render_panels(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel,
         return None, []
     panels = panels_for(dashboard, request.user)
     generation = cache.get(GENERATION_KEY, 0)
-    csrf = _csrf_part(request)
-    keys = {panel.key: f"{_key(panel, request, scope, generation)}:html:{csrf}"
+    keys = {panel.key: f"{_key(panel, request, scope, generation)}:html"
             for panel in panels if panel.cache}
     found = cache.get_many(list(keys.values())) if keys else {}
     missing = [panel for panel in panels if keys.get(panel.key) not in found]
@@ -171,11 +237,13 @@ def render_panels(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel,
     for panel in panels:
         key = keys.get(panel.key)
         if key in found:
-            result.append((panel, None, found[key]))
+            # our own template's output, cached; only an alphanumeric token and nonce go in
+            html = mark_safe(servable(found[key], request))  # noqa: S308
+            result.append((panel, None, html))
             continue
         html = render(panel, data[panel.key], scope)
         if key is not None:
-            fresh[key] = html
+            fresh[key] = storable(html, request)
         result.append((panel, data[panel.key], html))
     if fresh:
         cache.set_many(fresh, ttl)

@@ -196,14 +196,21 @@ def _dashboard_or_404(key):
 
 @login_required
 def dashboard(request, key):
-    """One audience's dashboard: its panels, each rendered by its own template."""
+    """One audience's dashboard: its panels, each rendered by its own template; the whole page
+    is served from the cache while nothing on it can have changed (the rule is checked first)."""
     from django.core.exceptions import PermissionDenied
 
-    from opsplan.dashboards import dashboards_for, render_panels
+    from opsplan.dashboards import cached_page
 
     board = _dashboard_or_404(key)
     if not request.user.has_perm(board.permission):
         raise PermissionDenied
+    return cached_page(request, lambda: _dashboard_page(request, board))
+
+
+def _dashboard_page(request, board):
+    from opsplan.dashboards import dashboards_for, render_panels
+
     scope, panels = render_panels(board, request)
     choices = []
     if board.scope is not None:
