@@ -343,10 +343,11 @@ def queue_lag(stack: Stack, stop_at: float, lags: list, lengths: list) -> None:
     import redis
     from celery import Celery
 
-    # Celery prefers CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the environment to the
-    # URLs given here; CI exports them for the test suite, so take them out of the way first
-    # or the pings go to the suite's broker, which no worker of this stack reads.
-    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+    # Celery prefers CELERY_BROKER_URL & co. from the environment to the URLs given here (as
+    # tests/services.py's celery_client knows); CI exports them for the test suite, so take
+    # them out of the way or the pings go to the suite's broker, which no worker here reads.
+    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL",
+                 "CELERY_RESULT_BACKEND"):
         os.environ.pop(name, None)
     client = Celery("load-probe", broker=f"{REDIS}/13", backend=f"{REDIS}/13",
                     set_as_current=False)
