@@ -184,7 +184,8 @@ def cached_page(request, render: Callable[[], Any]):
     generation of recorded changes and unread-notification count (the top bar shows it).
 
     The caller checks the permission first, on every request: the cache never decides who may
-    see a page. Pages with flash messages waiting are always rendered.
+    see a page. Only GET and HEAD are cached; pages with flash messages waiting are always
+    rendered.
     """
     from django.core.cache import cache
     from django.http import HttpResponse
@@ -193,7 +194,7 @@ def cached_page(request, render: Callable[[], Any]):
     from opsplan.notifications import unread_count
 
     ttl = _ttl()
-    if ttl <= 0 or _has_messages(request):
+    if ttl <= 0 or request.method not in ("GET", "HEAD") or _has_messages(request):
         return render()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
     key = ":".join(str(part) for part in (

@@ -266,3 +266,12 @@ def test_each_language_has_its_own_cached_page(client, counting_panel, chair):
     chair.save()
     chinese = client.get("/dashboards/committee/").content.decode()
     assert 'lang="en"' in english and 'lang="zh-hans"' in chinese
+
+
+def test_only_reads_are_served_from_the_page_cache(client, counting_panel, chair):
+    client.force_login(chair)
+    client.get("/dashboards/committee/")
+    with _Rendered() as rendered:
+        client.head("/dashboards/committee/")
+        client.post("/dashboards/committee/")
+    assert rendered.count("dashboard.html") == 1  # the HEAD was cached, the POST rendered
