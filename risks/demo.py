@@ -1,6 +1,7 @@
 """A demo risk register (§4.3): the 5 × 5 matrix, a dozen risks across categories and states
 linked to the demo plans, with assessments, responses and actions; one high risk accepted by
-a committee decision. Made through the services so the history is what real use records."""
+a committee decision; one action's cost made a line of its plan's cost budget. Made through
+the services so the history is what real use records."""
 
 import datetime as dt
 from decimal import Decimal
@@ -111,3 +112,11 @@ def seed(ctx):
             services.risk_transition(risk=risk, actor=manager, name="close",
                                      reason="The relaunch was cancelled; nothing to protect.")
     ctx.counts["risks"] = made
+    # A response action costed into the budget of its plan (risks → plans.hooks → costs).
+    action = RiskAction.objects.filter(risk__title="Analytics add-on ships late",
+                                       cost_line_id__isnull=True).first()
+    annual = Plan.objects.filter(title="Annual operating plan").first()
+    if action is not None and annual is not None:
+        services.action_to_cost_line(action=action, plan=annual, category="personnel",
+                                     actor=_user("planning.spec1"))
+        ctx.counts["risk actions in a cost budget"] = 1
