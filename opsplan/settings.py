@@ -139,8 +139,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "opsplan.cache.ResilientRedisCache",
                           "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
-else:
+elif env.bool("OPSPLAN_CACHE_IN_MEMORY", False):
+    # one process only (the test suite): nothing else could see what it caches
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # The embedded default: the web workers, the Celery worker and beat are separate processes
+    # and must share one cache (sessions, roles, dashboards, the unread badge), so it is files.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
 
 # --- auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

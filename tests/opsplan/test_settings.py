@@ -98,3 +98,23 @@ def test_production_settings_pass_deploy_checks():
              "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _shell(code, **env_vars):
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+           "DJANGO_DEBUG": "1", **env_vars}
+    return subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_embedded_default_cache_is_shared_by_the_processes(tmp_path):
+    """Without Redis, the web workers, the Celery worker and beat still see one cache (a
+    session ended, a role changed or a dashboard refreshed in one is so in all)."""
+    put = "from django.core.cache import cache; cache.set('shared-key', 'seen', 60)"
+    get = "from django.core.cache import cache; print(cache.get('shared-key'))"
+    assert _shell(put, OPSPLAN_VAR_DIR=str(tmp_path)).returncode == 0
+    result = _shell(get, OPSPLAN_VAR_DIR=str(tmp_path))
+    assert result.stdout.strip().splitlines()[-1] == "seen", result.stderr
+    assert (tmp_path / "cache").is_dir()
+    alone = _shell(get, OPSPLAN_VAR_DIR=str(tmp_path), OPSPLAN_CACHE_IN_MEMORY="1")
+    assert alone.stdout.strip().splitlines()[-1] == "None", alone.stderr
