@@ -232,11 +232,34 @@ def _in(evaluation, *states):
                        % evaluation.cycle.get_state_display())
 
 
+# Each step on an evaluation: the cycle stages it is open in and the permission it needs. The
+# services enforce it (_step: 409 out of stage, 403 without the permission); pages offer the
+# step's form only where it holds (may).
+STEPS = {
+    "self_assess": ((CycleState.SELF_ASSESSMENT,), "kpis.self_assess"),
+    "review": ((CycleState.REVIEW,), "kpis.review_evaluation"),
+    "request_feedback": ((CycleState.SELF_ASSESSMENT, CycleState.REVIEW),
+                         "kpis.review_evaluation"),
+    "calibrate": ((CycleState.CALIBRATION,), "kpis.calibrate_evaluation"),
+}
+
+
+def may(evaluation, user, step: str) -> bool:
+    """Whether ``user`` may take ``step`` (a key of STEPS) on the evaluation now."""
+    states, permission = STEPS[step]
+    return evaluation.cycle.state in states and user.has_perm(permission, evaluation)
+
+
+def _step(locked, actor, step: str) -> None:
+    states, permission = STEPS[step]
+    _in(locked, *states)
+    _require(actor, permission, locked)
+
+
 @transaction.atomic
 def self_assess(*, evaluation, actor, self_assessment: str, request=None) -> Evaluation:
     locked = _locked(evaluation)
-    _in(locked, CycleState.SELF_ASSESSMENT)
-    _require(actor, "kpis.self_assess", locked)
+    _step(locked, actor, "self_assess")
     locked.self_assessment = self_assessment
     locked.save(update_fields=["self_assessment"])
     record(actor=actor, action="kpis.evaluation.self_assess", subject=locked, request=request)
@@ -274,8 +297,7 @@ def objective_score(*, objective: Objective, actor, achievement, note="",
 @transaction.atomic
 def rate_item(*, item: ItemScore, actor, rating: int, request=None) -> ItemScore:
     locked = _locked(item.evaluation)
-    _in(locked, CycleState.REVIEW)
-    _require(actor, "kpis.review_evaluation", locked)
+    _step(locked, actor, "review")
     if item.kind != ItemKind.QUALITATIVE:
         raise ValidationError({"rating": [_("Only qualitative items are rated.")]})
     if not 1 <= rating <= locked.scale:
@@ -293,8 +315,7 @@ def rate_item(*, item: ItemScore, actor, rating: int, request=None) -> ItemScore
 def override_item(*, item: ItemScore, actor, score, reason: str, request=None) -> ItemScore:
     """Replace a computed KPI score, with a reason (audited)."""
     locked = _locked(item.evaluation)
-    _in(locked, CycleState.REVIEW)
-    _require(actor, "kpis.review_evaluation", locked)
+    _step(locked, actor, "review")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the computed score is overridden.")]})
     if not Decimal(0) <= score <= Decimal(200):
@@ -445,8 +466,7 @@ def compute(*, evaluation, actor=None, request=None) -> Evaluation:
 @transaction.atomic
 def calibrate(*, evaluation, actor, score, reason: str, request=None) -> Evaluation:
     locked = _locked(evaluation)
-    _in(locked, CycleState.CALIBRATION)
-    _require(actor, "kpis.calibrate_evaluation", locked)
+    _step(locked, actor, "calibrate")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the score is calibrated.")]})
     if not Decimal(0) <= score <= Decimal(200):
@@ -460,17 +480,32 @@ def calibrate(*, evaluation, actor, score, reason: str, request=None) -> Evaluat
     return locked
 
 
+def next_stage(cycle: EvaluationCycle) -> tuple[str, str] | None:
+    """(the stage after the cycle's, the permission moving there needs); None once published."""
+    index = CYCLE_ORDER.index(cycle.state)
+    if index == len(CYCLE_ORDER) - 1:
+        return None
+    target = CYCLE_ORDER[index + 1]
+    return target, ("kpis.publish_cycle" if target == CycleState.PUBLISHED
+                    else "kpis.run_cycles")
+
+
+def may_advance(cycle: EvaluationCycle, user) -> bool:
+    """Whether ``user`` may move the cycle on (the page shows the button by this rule)."""
+    step = next_stage(cycle)
+    return step is not None and user.has_perm(step[1])
+
+
 @transaction.atomic
 def advance(*, cycle: EvaluationCycle, actor, request=None) -> EvaluationCycle:
     """Move the cycle to its next stage: review, calibration (scores computed), published
     (department heads told)."""
     locked = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
-    index = CYCLE_ORDER.index(locked.state)
-    if index == len(CYCLE_ORDER) - 1:
+    step = next_stage(locked)
+    if step is None:
         raise Conflict(_("This cycle is already published."))
-    target = CYCLE_ORDER[index + 1]
-    _require(actor, "kpis.publish_cycle" if target == CycleState.PUBLISHED
-             else "kpis.run_cycles")
+    target, permission = step
+    _require(actor, permission)
     if target == CycleState.CALIBRATION:
         for evaluation in locked.evaluations.all():
             compute(evaluation=evaluation)
@@ -503,8 +538,7 @@ def previous(evaluation: Evaluation) -> Evaluation | None:
 def feedback_request(*, evaluation, actor, group, reviewer=None, external_name="",
                      external_email="", days_valid: int = 14, request=None) -> FeedbackRequest:
     locked = _locked(evaluation)
-    _in(locked, CycleState.SELF_ASSESSMENT, CycleState.REVIEW)
-    _require(actor, "kpis.review_evaluation", locked)
+    _step(locked, actor, "request_feedback")
     if (reviewer is None) == (not external_email):
         raise ValidationError({"reviewer": [_("Choose a reviewer with an account, or give an "
                                               "external reviewer's e-mail (not both).")]})

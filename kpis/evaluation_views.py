@@ -54,12 +54,9 @@ def cycle(request, pk):
         ev.advance(cycle=found, actor=request.user, request=request)
         messages.success(request, _("The cycle moved on."))
         return redirect(found)
-    user = request.user
-    may_advance = found.state != CycleState.PUBLISHED and (
-        user.has_perm("kpis.publish_cycle") if found.state == CycleState.CALIBRATION
-        else user.has_perm("kpis.run_cycles"))
     return render(request, "kpis/evaluation/cycle.html", {
-        "cycle": found, "evaluations": evaluations, "may_advance": may_advance})
+        "cycle": found, "evaluations": evaluations,
+        "may_advance": ev.may_advance(found, request.user)})
 
 
 @login_required
@@ -99,13 +96,10 @@ def evaluation(request, pk):
         "feedback": ev.feedback_summary(found), "previous": ev.previous(found),
         "requests": found.feedback_requests.select_related("reviewer") if user.has_perm(
             "kpis.review_evaluation", found) else [],
-        "may_self_assess": user.has_perm("kpis.self_assess", found),
-        "may_review": user.has_perm("kpis.review_evaluation", found)
-        and state == CycleState.REVIEW,
-        "may_request": user.has_perm("kpis.review_evaluation", found)
-        and state in (CycleState.SELF_ASSESSMENT, CycleState.REVIEW),
-        "may_calibrate": user.has_perm("kpis.calibrate_evaluation", found)
-        and state == CycleState.CALIBRATION,
+        "may_self_assess": ev.may(found, user, "self_assess"),
+        "may_review": ev.may(found, user, "review"),
+        "may_request": ev.may(found, user, "request_feedback"),
+        "may_calibrate": ev.may(found, user, "calibrate"),
         "feedback_groups": FeedbackGroup.choices,
         "people": get_user_model().objects.filter(is_active=True).order_by(
             "display_name", "username") if user.has_perm("kpis.review_evaluation", found)

@@ -167,3 +167,24 @@ def test_the_page_asks_a_colleague_for_feedback(client, evaluation, author, revi
     assert evaluation.feedback_requests.get().reviewer == reviewer
     assert Notification.objects.filter(recipient=reviewer,
                                        message__contains="360-degree feedback").exists()
+
+
+def test_pages_offer_each_step_only_in_its_stage_and_to_whom_may_take_it(
+        client, evaluation, author, unit_head, chair):
+    self_assess = reverse("kpis:evaluation-action", args=[evaluation.pk, "self-assess"])
+    move_on = "Move to the next stage"
+    cycle_url = reverse("kpis:cycle", args=[evaluation.cycle.pk])
+    client.force_login(unit_head)  # heads sales: assesses the own department
+    assert self_assess in client.get(evaluation.get_absolute_url()).content.decode()
+    assert move_on not in client.get(cycle_url).content.decode()
+    client.force_login(author)  # planning: runs the cycles
+    assert move_on in client.get(cycle_url).content.decode()
+    ev.advance(cycle=evaluation.cycle, actor=author)  # → review
+    client.force_login(unit_head)
+    page = client.get(evaluation.get_absolute_url()).content.decode()
+    assert self_assess not in page  # the service would refuse it now (409)
+    ev.advance(cycle=evaluation.cycle, actor=author)  # → calibration: publishing is the chair's
+    client.force_login(author)
+    assert move_on not in client.get(cycle_url).content.decode()
+    client.force_login(chair)
+    assert move_on in client.get(cycle_url).content.decode()
