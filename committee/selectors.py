@@ -269,3 +269,35 @@ def subjects_of(decisions) -> dict[int, object]:
         for decision_id in ids.get(pk, ()):
             found[decision_id] = subject
     return found
+
+
+UNREAD = object()  # decision_links: the subject was not read yet
+
+
+def decision_links(decision, subject=UNREAD) -> tuple[str | None, str | None]:
+    """The subject's page (at its decision section) and, for a plan adjustment, the diff of
+    the revision decided against the approved one. ``subject``: the decision's subject when
+    the caller read it already (``committee.selectors.subjects_of``)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from committee.choices import DecisionKind
+
+    if subject is UNREAD:
+        subject = decision.subject
+    url = getattr(subject, "get_absolute_url", None)
+    # the section of the subject's page where its decision shows (plans: #decision)
+    anchor = getattr(subject, "decision_anchor", "decision")
+    subject_url = f"{url()}#{anchor}" if url else None
+    diff_url = None
+    approved = getattr(subject, "approved_revision", None)
+    if decision.kind == DecisionKind.PLAN_ADJUSTMENT and subject is not None:
+        try:
+            diff_url = reverse(f"{decision.subject_type.app_label}:revisions", args=[subject.pk])
+        except NoReverseMatch:
+            diff_url = None
+        if diff_url:
+            query = f"?b={decision.subject_revision}"
+            if approved:
+                query = f"?a={approved}&b={decision.subject_revision}"
+            diff_url = f"{diff_url}{query}#diff"
+    return subject_url, diff_url

@@ -218,8 +218,8 @@ def seat_end(request, pk):
 
 
 def _back_to_subject(decision):
-    url = getattr(decision.subject, "get_absolute_url", None)
-    return redirect((url() if url else "/") + "#decision")
+    url, _diff = selectors.decision_links(decision)
+    return redirect(url or "/")
 
 
 @login_required
@@ -238,7 +238,12 @@ def decisions(request):
                             output_field=IntegerField())
         ).order_by("open_first", "-opened_at")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "committee/decisions.html", {"page": page, "awaiting": awaiting})
+    subjects = selectors.subjects_of(page.object_list)  # one query for every subject's link
+    rows = [(decision, selectors.decision_links(decision, subjects.get(decision.pk))[0])
+            for decision in page.object_list]
+    return render(request, "committee/decisions.html", {
+        "page": page, "rows": rows, "awaiting": awaiting,
+        "querystring": "awaiting=me" if awaiting else ""})
 
 
 def _safe_next(request):

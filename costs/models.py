@@ -248,6 +248,9 @@ class Overrun(Base):
     """A category of a plan spent (or committed) beyond its over-run threshold. Depending on
     the category's rule it waits for a committee decision or opened a plan deviation."""
 
+    # where the plan's costs page (get_absolute_url) shows over-runs and their decisions
+    decision_anchor = "overruns"
+
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="overruns",
                              verbose_name=_("plan"))
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)

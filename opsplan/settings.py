@@ -352,6 +352,8 @@ HEALTHZ_BROKER_TIMEOUT = env.int("HEALTHZ_BROKER_TIMEOUT", 2)
 
 # Days a reviewing department has to give its opinion (planning dashboard: reviews overdue).
 OPSPLAN_REVIEW_DAYS = env.int("OPSPLAN_REVIEW_DAYS", 7)
+# Days committee members have to vote on a matter (the inbox shows the deadline and overdue).
+OPSPLAN_VOTE_DAYS = env.int("OPSPLAN_VOTE_DAYS", 7)
 # Dashboard panels are cached per person for this long (0: computed on every request); every
 # audited change refreshes them at once (opsplan.dashboards).
 OPSPLAN_DASHBOARD_CACHE_SECONDS = env.int("OPSPLAN_DASHBOARD_CACHE_SECONDS", 60)

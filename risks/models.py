@@ -155,6 +155,9 @@ class ChecklistItem(RulesModelMixin, models.Model, metaclass=RulesModelBase):
 
 
 class Risk(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    # where the risk page shows a committee decision on it (acceptances), for links to it
+    decision_anchor = "acceptances"
+
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=10_000)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)

@@ -8,10 +8,11 @@ JavaScript the same form posts and comes back to the dashboard).
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committee.selectors import UNREAD, decision_links
 from opsplan.dashboards import Panel, register
 
 # Rows shown on the dashboard (the oldest); the rest are counted and linked to the decisions
@@ -19,35 +20,20 @@ from opsplan.dashboards import Panel, register
 INBOX_LIMIT = 10
 
 
-_UNSET = object()
 
 
-def _subject_links(decision, subject=_UNSET) -> tuple[str | None, str | None]:
-    """The subject's page (at its decision section) and, for a plan adjustment, the diff of
-    the revision decided against the approved one. ``subject``: the decision's subject when
-    the caller read it already (``committee.selectors.subjects_of``)."""
-    from committee.choices import DecisionKind
+def vote_deadline(decision):
+    """The day by which members are expected to have voted: ``OPSPLAN_VOTE_DAYS`` (7 by
+    default) after the matter was put to the committee."""
+    from datetime import timedelta
 
-    if subject is _UNSET:
-        subject = decision.subject
-    url = getattr(subject, "get_absolute_url", None)
-    subject_url = f"{url()}#decision" if url else None
-    diff_url = None
-    approved = getattr(subject, "approved_revision", None)
-    if decision.kind == DecisionKind.PLAN_ADJUSTMENT and subject is not None:
-        try:
-            diff_url = reverse(f"{decision.subject_type.app_label}:revisions", args=[subject.pk])
-        except NoReverseMatch:
-            diff_url = None
-        if diff_url:
-            query = f"?b={decision.subject_revision}"
-            if approved:
-                query = f"?a={approved}&b={decision.subject_revision}"
-            diff_url = f"{diff_url}{query}#diff"
-    return subject_url, diff_url
+    from django.conf import settings
+
+    days = int(getattr(settings, "OPSPLAN_VOTE_DAYS", 7))
+    return timezone.localdate(decision.opened_at) + timedelta(days=days)
 
 
-def inbox_row(decision, seated=None, *, now=None, subject=_UNSET) -> dict:
+def inbox_row(decision, seated=None, *, now=None, subject=UNREAD) -> dict:
     """One decision as the inbox shows it (the page, the htmx fragment and the API alike).
     Uses what the selector prefetched (votes, excluded voters, subject); ``seated``: the
     committee's current member ids; ``subject``: the subject when read already."""
@@ -56,7 +42,7 @@ def inbox_row(decision, seated=None, *, now=None, subject=_UNSET) -> dict:
 
     now = now or timezone.now()
     tally = decision_tally(decision, seated)
-    subject_url, diff_url = _subject_links(decision, subject)
+    subject_url, diff_url = decision_links(decision, subject)
     return {
         "id": decision.pk,
         "title": decision.title,
@@ -68,8 +54,8 @@ def inbox_row(decision, seated=None, *, now=None, subject=_UNSET) -> dict:
         "diff_url": diff_url,
         "revision": decision.subject_revision,
         "opened_at": decision.opened_at,
-        # decisions carry no deadline: the inbox shows how long each has waited
-        "deadline": None,
+        "deadline": vote_deadline(decision),
+        "overdue": timezone.localdate(now) > vote_deadline(decision),
         "age_days": max((now - decision.opened_at).days, 0),
         "votes": {"approve": tally.approve, "reject": tally.reject, "abstain": tally.abstain,
                   "cast": tally.present, "eligible": tally.eligible,

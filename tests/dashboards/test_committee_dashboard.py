@@ -76,7 +76,8 @@ def test_the_inbox_lists_only_what_awaits_my_vote(client, committee, chair, comm
     assert row["subject_url"].endswith(f"/plans/{decision.subject_id}/#decision")
     assert row["votes"] == {"approve": 0, "reject": 0, "abstain": 0, "cast": 0, "eligible": 2,
                             "quorum": 1}
-    assert row["deadline"] is None and row["age_days"] == 0
+    assert row["deadline"] == timezone.localdate() + dt.timedelta(days=7)  # OPSPLAN_VOTE_DAYS
+    assert row["overdue"] is False and row["age_days"] == 0
 
     # the chair is excluded from `other` (conflict of interest) and has voted on nothing
     assert [r["id"] for r in _panel_data("approval-inbox", chair)["rows"]] == [decision.pk]
@@ -540,3 +541,47 @@ def test_the_decisions_page_lists_what_awaits_my_vote(client, committee, chair, 
     decision_vote(decision=other, voter=committee_member, choice="approve", comment="")
     empty = client.get("/organisation/decisions/?awaiting=me").content.decode()
     assert "Nothing awaits your vote" in empty
+
+
+def test_a_matter_waiting_past_its_voting_deadline_shows_as_overdue(client, committee_member,
+                                                                     decision, settings):
+    settings.OPSPLAN_VOTE_DAYS = 5
+    Decision.objects.filter(pk=decision.pk).update(
+        opened_at=timezone.now() - dt.timedelta(days=6))
+    row = _panel_data("approval-inbox", committee_member)["rows"][0]
+    assert row["overdue"] is True and row["age_days"] == 6
+    assert row["deadline"] == timezone.localdate() - dt.timedelta(days=1)
+    client.force_login(committee_member)
+    page = client.get(DASHBOARD).content.decode()
+    assert "Vote by" in page and 'class="state state-overdue"' in page
+
+
+def test_inbox_links_land_on_the_section_showing_the_decision(committee_member, committee):
+    from costs.models import Overrun
+    from risks.models import Risk
+
+    risk = Risk(pk=7, title="Risk")
+    overrun = Overrun(pk=8, plan_id=3)
+    from committee.selectors import decision_links
+
+    kinds = {risk: "#acceptances", overrun: "#overruns"}
+    for subject, anchor in kinds.items():
+        decision = Decision(kind=DecisionKind.RISK_ACCEPTANCE, title="x")
+        url, _diff = decision_links(decision, subject)
+        assert url == subject.get_absolute_url() + anchor
+
+
+def test_the_decisions_page_keeps_its_filter_across_pages_in_constant_queries(
+        client, committee, chair):
+    for n in range(27):
+        decision_open(subject=DepartmentFactory(), kind=DecisionKind.BUDGET_OVERRUN,
+                      title=f"Over-run {n:02d}", actor=None)
+    client.force_login(chair)
+    with CaptureQueriesContext(connection) as full:
+        first = client.get("/organisation/decisions/?awaiting=me&page=1")  # 25 rows
+    assert 'href="?awaiting=me&amp;page=2"' in first.content.decode()
+    with CaptureQueriesContext(connection) as short:
+        second = client.get("/organisation/decisions/?awaiting=me&page=2")  # 2 rows
+    assert [d.title for d, _url in second.context["rows"]] == ["Over-run 25", "Over-run 26"]
+    assert all(url and url.endswith("#decision") for _d, url in first.context["rows"])
+    assert len(full) == len(short)  # no query per row
