@@ -68,4 +68,6 @@ def action_label(value):
         except LookupError:
             noun = parts[1]
         return f"{verb}: {noun}"
-    return value
+    from opsplan.audit_labels import action_label as described
+
+    return described(value)

@@ -211,3 +211,47 @@ def test_the_list_uses_a_fixed_number_of_queries(client, api, auditor, chair, au
                data={"i": i})
     large = (_count(client, "/audit/"), _count(api, "/api/v1/audit/events/"))
     assert small == large
+
+
+def test_every_audit_action_in_the_code_has_a_translated_label():
+    """A new action code without its record or verb in opsplan/audit_labels.py fails here."""
+    import re
+    from pathlib import Path
+
+    from opsplan.audit_labels import RECORDS, VERBS
+
+    root = Path(__file__).resolve().parents[2]
+    codes = set()
+    for app in ("committee", "plans", "meetings", "risks", "costs", "kpis", "opsplan"):
+        for source in (root / app).rglob("*.py"):
+            codes |= set(re.findall(r'action=f?"([a-z_]+\.[a-z_.]+)"', source.read_text()))
+    assert len(codes) > 80
+    codes = {code for code in codes if not code.endswith(".")}  # "…stakeholder." + verb
+    missing = sorted(code for code in codes if code.count(".") == 2 and (
+        ".".join(code.split(".")[:2]) not in RECORDS or code.split(".")[2] not in VERBS))
+    missing += sorted(code for code in codes if code.startswith("auth.")
+                      and code.split(".")[1] not in VERBS)
+    assert missing == []
+
+
+def test_the_trail_reads_actions_and_actors_as_words_of_the_readers_language(client, auditor,
+                                                                           chair):
+    from django.utils import translation
+
+    from opsplan.audit import record
+
+    record(actor=chair, action="committee.vote.cast", subject=chair)
+    record(actor=None, actor_label="system", action="plans.deviation.create", subject=chair)
+    client.force_login(auditor)
+    page = client.get("/audit/").content.decode()
+    assert "Vote: cast" in page and "Deviation: created" in page and "the system" in page
+    assert "<code class=\"meta\">committee.vote.cast</code>" in page  # the code stays visible
+    with translation.override("zh-hans"):
+        from opsplan.audit_labels import action_label, actor_label
+
+        chinese = str(action_label("committee.vote.cast"))
+        system = str(actor_label("system"))
+    auditor.language = "zh-hans"
+    auditor.save()
+    page = client.get("/audit/").content.decode()
+    assert chinese != "Vote: cast" and chinese in page and system in page
