@@ -45,33 +45,50 @@ def goal_statuses(plan) -> list[GoalStatus]:
     """Each goal's actual (the rollup of its indicator over the plan period), traffic light
     against the goal (green at the target, red beyond the baseline) and trend of the monthly
     values. Goals without an indicator show no data."""
-    goals = list(plan.goals.all())
-    keys = {(g.indicator_id, goal_department(plan, g)) for g in goals if g.indicator_id}
+    return goal_statuses_of([plan], goals=list(plan.goals.all()))[plan.pk]
+
+
+def goal_statuses_of(plans, goals=None) -> dict[int, list[GoalStatus]]:
+    """:func:`goal_statuses` for many plans at once: plan id -> its goals' statuses, in two
+    queries whatever the number of plans and goals (the goals, unless given, and one read of
+    the rollups over every plan's period)."""
+    from plans.models import Goal
+
+    plans = {plan.pk: plan for plan in plans}
+    if goals is None:
+        goals = list(Goal.objects.filter(plan_id__in=list(plans)).select_related("indicator")
+                     .order_by("plan_id", "pk"))
+    keys = {(g.indicator_id, goal_department(plans[g.plan_id], g)) for g in goals
+            if g.indicator_id}
     rollups: dict = {}
     if keys:
         rows = Rollup.objects.filter(
             indicator_id__in={k[0] for k in keys}, department_id__in={k[1] for k in keys},
-            grain__in=["month", GRAIN_OF_PERIOD[plan.period_kind]],
-            period_start__gte=plan.period_start, period_start__lte=plan.period_end,
+            grain__in=["month", *{GRAIN_OF_PERIOD[p.period_kind] for p in plans.values()}],
+            period_start__gte=min(p.period_start for p in plans.values()),
+            period_start__lte=max(p.period_end for p in plans.values()),
         ).order_by("period_start")
         for row in rows:
             rollups.setdefault((row.indicator_id, row.department_id, row.grain), []).append(
                 (row.period_start, row.value))
-    result = []
-    grain = GRAIN_OF_PERIOD[plan.period_kind]
+    result: dict[int, list[GoalStatus]] = {pk: [] for pk in plans}
     for goal in goals:
+        plan = plans[goal.plan_id]
+        grain = GRAIN_OF_PERIOD[plan.period_kind]
         key = (goal.indicator_id, goal_department(plan, goal))
-        whole = rollups.get((*key, grain), [])
-        months = rollups.get((*key, "month"), [])
-        actual = whole[0][1] if whole else (months[-1][1] if months else None)
+        within = [(start, value) for start, value in rollups.get((*key, grain), [])
+                  if plan.period_start <= start <= plan.period_end]
+        months = [(start, value) for start, value in rollups.get((*key, "month"), [])
+                  if plan.period_start <= start <= plan.period_end]
+        actual = within[0][1] if within else (months[-1][1] if months else None)
         band = band_for(actual, target=goal.target, red_threshold=goal.baseline,
                         direction=goal.direction) if actual is not None else ""
         trend = ""
         if len(months) >= 2:
             last, before = months[-1][1], months[-2][1]
             trend = "up" if last > before else "down" if last < before else "flat"
-        result.append(GoalStatus(goal=goal, actual=actual, band=band, trend=trend,
-                                 series=months))
+        result[plan.pk].append(GoalStatus(goal=goal, actual=actual, band=band, trend=trend,
+                                          series=months))
     return result
 
 

@@ -486,8 +486,8 @@ def test_each_panel_keeps_its_query_count_whatever_the_data(committee, chair, co
         for d in Decision.objects.open()[:2]:
             decision_vote(decision=d, voter=other, choice="abstain")
 
-    keys = ["approval-inbox", "company-scorecard", "top-risks", "cost-variance",
-            "next-meetings"]
+    keys = ["approval-inbox", "company-scorecard", "company-goals", "top-risks",
+            "cost-variance", "next-meetings"]
     grow(1, 0)
     small = {key: _queries(key, committee_member) for key in keys}
     grow(12, 100)
@@ -502,7 +502,8 @@ def test_each_panel_keeps_its_query_count_whatever_the_data(committee, chair, co
 def test_the_api_twin_returns_the_same_panels(api, client, committee_member, decision):
     body = api.as_(committee_member).get("/api/v1/me/dashboards/committee/").json()
     assert [p["key"] for p in body["panels"]] == ["approval-inbox", "company-scorecard",
-                                                  "top-risks", "cost-variance", "next-meetings"]
+                                                  "company-goals", "top-risks", "cost-variance",
+                                                  "next-meetings"]
     inbox = body["panels"][0]["data"]
     assert [r["id"] for r in inbox["rows"]] == [decision.pk]
     assert inbox["rows"][0]["vote_url"] == reverse("committee:decision-vote",
@@ -585,3 +586,67 @@ def test_the_decisions_page_keeps_its_filter_across_pages_in_constant_queries(
     assert [d.title for d, _url in second.context["rows"]] == ["Over-run 25", "Over-run 26"]
     assert all(url and url.endswith("#decision") for _d, url in first.context["rows"])
     assert len(full) == len(short)  # no query per row
+
+
+# --- company goals (the scorecard's goal half) ----------------------------------------------
+
+def _goal_on_indicator(plan, sales, values):
+    """Point the plan's goal (baseline 100, target 120) at a new indicator with yearly and
+    monthly rollups for the plan's year."""
+    from kpis.models import Indicator, Rollup
+
+    indicator = Indicator.objects.create(
+        code=f"revenue_{plan.pk}", name_en="Revenue", name_zh="收入", unit="million CNY",
+        owner_department=sales, visibility="all", aggregation="sum")
+    goal = plan.goals.get()
+    goal.indicator = indicator
+    goal.save()
+    year = plan.period_start.year
+    for month, value in enumerate(values, start=1):
+        Rollup.objects.create(indicator=indicator, department=sales, grain="month",
+                              period_start=dt.date(year, month, 1), value=Decimal(value),
+                              count=1)
+    Rollup.objects.create(indicator=indicator, department=sales, grain="year",
+                          period_start=dt.date(year, 1, 1),
+                          value=sum(Decimal(v) for v in values), count=len(values))
+    return goal
+
+
+def test_company_goals_show_each_running_goal_against_its_target(client, committee_member,
+                                                                 sales, this_years_plan):
+    _goal_on_indicator(this_years_plan, sales, ["50", "60"])  # 110: between baseline, target
+    data = _panel_data("company-goals", committee_member)
+    row = data["rows"][0]
+    assert (row["goal"], row["plan"], row["actual"], row["target"]) == (
+        "Grow revenue", this_years_plan.title, Decimal("110"), Decimal("120"))
+    assert row["band"] == "amber" and row["trend"] == "up"
+    assert row["url"].endswith(f"/plans/{this_years_plan.pk}/#monitoring")
+    assert {s["band"]: s["count"] for s in data["summary"]} == {"green": 0, "amber": 1,
+                                                                 "red": 0}
+    client.force_login(committee_member)
+    page = client.get(DASHBOARD).content.decode()
+    assert 'id="panel-company-goals"' in page and "band-amber" in page and "Grow revenue" in page
+
+
+def test_company_goals_put_goals_off_target_first_in_constant_queries(
+        committee_member, sales, this_years_plan, author, reviewer, marketing, unit_staff,
+        chair, planning_manager, unit_head):
+    from tests.costs import builders as costs
+
+    _goal_on_indicator(this_years_plan, sales, ["60", "65"])  # 125: on target (green)
+    with CaptureQueriesContext(connection) as one:
+        _panel_data("company-goals", committee_member)
+    second = costs.running(author, reviewer, marketing, sales, unit_staff, chair,
+                           committee_member, planning_manager, unit_head,
+                           period_start=this_years_plan.period_start, title="Second plan")
+    _goal_on_indicator(second, sales, ["40", "50"])  # 90: below the baseline (red)
+    with CaptureQueriesContext(connection) as two:
+        data = _panel_data("company-goals", committee_member)
+    assert [r["band"] for r in data["rows"]] == ["red", "green"]
+    assert [r["plan"] for r in data["rows"]] == ["Second plan", this_years_plan.title]
+    assert len(two) == len(one)
+
+
+def test_company_goals_say_what_to_do_when_no_company_plan_runs(committee_member):
+    data = _panel_data("company-goals", committee_member)
+    assert data["rows"] == [] and data["plans"] == 0
