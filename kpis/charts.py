@@ -37,6 +37,20 @@ def format_value(value) -> str:
     return formats.number_format(number, force_grouping=True)
 
 
+def traffic_lights(bands, shown: int) -> dict:
+    """What a panel of traffic lights says besides its rows: how many lights in all, how many
+    are not shown (``shown`` rows are), and the count of each colour (a text label each)."""
+    from collections import Counter
+
+    from kpis.choices import Band
+
+    bands = list(bands)
+    counts = Counter(band for band in bands if band)
+    return {"total": len(bands), "more": len(bands) - shown,
+            "summary": [{"band": band.value, "label": band.label,
+                         "count": counts.get(band, 0)} for band in Band]}
+
+
 @dataclass
 class Point:
     """One period of a series: the actual value and the target, either of which may lack."""

@@ -8,7 +8,6 @@ rest. Reads through kpis.selectors, so it holds only what the person may read.""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -36,7 +35,7 @@ def scorecard(request, scope) -> dict:
     over the recent months only, on the rollups' natural-key index) and their targets."""
     from kpis import selectors
     from kpis.catalog import CORE
-    from kpis.charts import format_value
+    from kpis.charts import format_value, traffic_lights
     from kpis.choices import Band, Grain
     from kpis.models import band_for
     from kpis.periods import label
@@ -95,15 +94,7 @@ def scorecard(request, scope) -> dict:
         } for _a, _o, name, band, indicator, code, start, value, target in found[:ROWS_SHOWN]]
     else:
         bands = []
-    counts = Counter(band for band in bands if band)
-    return {
-        "rows": rows,
-        "total": len(bands),
-        "more": len(bands) - len(rows),
-        "summary": [{"band": band.value, "label": band.label, "count": counts.get(band, 0)}
-                    for band in Band],
-        "catalog_url": _catalog_url(),
-    }
+    return {"rows": rows, **traffic_lights(bands, len(rows)), "catalog_url": _catalog_url()}
 
 
 def _catalog_url() -> str:

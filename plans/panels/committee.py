@@ -5,8 +5,6 @@ read through plans.monitoring (the plan page's monitoring section uses the same 
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.utils.translation import gettext_lazy as _
 
 from opsplan.dashboards import Panel, register
@@ -21,8 +19,7 @@ ATTENTION = {"red": 0, "amber": 1, "": 2, "green": 3}
 def company_goals(request, scope) -> dict:
     """Three queries: the running company plans the person may see, their goals, and the
     rollups over their periods (plans.monitoring.goal_statuses_of)."""
-    from kpis.charts import format_value
-    from kpis.choices import Band
+    from kpis.charts import format_value, traffic_lights
     from plans.choices import RUNNING_STATES, PlanLevel
     from plans.monitoring import goal_statuses_of
     from plans.selectors import visible_plans
@@ -53,15 +50,8 @@ def company_goals(request, scope) -> dict:
             "trend": status.trend,
             "trend_label": status.trend_label,
         })
-    counts = Counter(item[3].band for item in found if item[3].band)
-    return {
-        "rows": rows,
-        "total": len(found),
-        "more": len(found) - len(rows),
-        "summary": [{"band": band.value, "label": band.label, "count": counts.get(band, 0)}
-                    for band in Band],
-        "plans": len(plans),
-    }
+    return {"rows": rows, **traffic_lights((item[3].band for item in found), len(rows)),
+            "plans": len(plans)}
 
 
 register(Panel(
