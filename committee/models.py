@@ -101,9 +101,15 @@ class Department(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         return reverse("committee:department-detail", args=[self.code])
 
 
+def company_today():
+    """Today in the company's calendar (``TIME_ZONE``): positions and seats start and end on
+    the company's dates, whatever time zone the person reading has chosen."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
-        on = on or timezone.localdate()
+        on = on or company_today()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
 
 
@@ -119,7 +125,7 @@ class Membership(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         verbose_name=_("department"),
     )
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
-    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    started_on = models.DateField(_("started on"), default=company_today)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -203,7 +209,7 @@ class CommitteeSeat(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     )
     role = models.CharField(_("role"), max_length=10, choices=SeatRole.choices,
                             default=SeatRole.MEMBER)
-    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    started_on = models.DateField(_("started on"), default=company_today)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     objects = CommitteeSeatQuerySet.as_manager()

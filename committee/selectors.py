@@ -43,11 +43,12 @@ def _new_roles_generation() -> None:
 
 def _shared_roles_key(user) -> str:
     from django.core.cache import cache
-    from django.utils import timezone
 
-    # Today's date in the key: a position that starts or ends today counts from today.
+    from committee.models import company_today
+
+    # Today's (company) date in the key: a position that starts or ends today counts from today.
     return (f"committee:roles:{cache.get(ROLES_GENERATION, 0)}:{user.pk}:"
-            f"{timezone.localdate().isoformat()}")
+            f"{company_today().isoformat()}")
 
 
 def roles_of(user) -> frozenset[Role]:

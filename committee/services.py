@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.models import Committee, CommitteeSeat, Department, Membership
+from committee.models import Committee, CommitteeSeat, Department, Membership, company_today
 from opsplan.audit import record, save_audited
 from opsplan.errors import Conflict
 
@@ -101,7 +101,7 @@ def membership_start(*, user, department, position, actor, started_on=None,
                      request=None) -> Membership:
     """Give a person a position in a department (a person may hold several)."""
     membership = Membership(user=user, department=department, position=position,
-                            started_on=started_on or timezone.localdate())
+                            started_on=started_on or company_today())
     return _save(membership, actor=actor, action="committee.membership.start",
                  changes={"user": user.pk, "department": department.pk, "position": position},
                  request=request)
@@ -113,7 +113,7 @@ def membership_end(*, membership: Membership, actor, ended_on=None, request=None
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.ended_on is not None:
         raise ValidationError({"ended_on": _("This membership has already ended.")})
-    membership.ended_on = ended_on or timezone.localdate()
+    membership.ended_on = ended_on or company_today()
     return _save(membership, actor=actor, action="committee.membership.end",
                  changes={"ended_on": membership.ended_on}, request=request)
 
@@ -133,7 +133,7 @@ def seat_appoint(*, committee: Committee, user, role, actor, started_on=None,
                  request=None) -> CommitteeSeat:
     """Seat a person on the committee as chair or member; one chair at a time."""
     seat = CommitteeSeat(committee=committee, user=user, role=role,
-                         started_on=started_on or timezone.localdate())
+                         started_on=started_on or company_today())
     return _save(seat, actor=actor, action="committee.seat.appoint",
                  changes={"user": user.pk, "role": role}, request=request)
 
@@ -143,7 +143,7 @@ def seat_end(*, seat: CommitteeSeat, actor, ended_on=None, request=None) -> Comm
     seat = CommitteeSeat.objects.select_for_update().get(pk=seat.pk)
     if seat.ended_on is not None:
         raise ValidationError({"ended_on": _("This seat has already ended.")})
-    seat.ended_on = ended_on or timezone.localdate()
+    seat.ended_on = ended_on or company_today()
     return _save(seat, actor=actor, action="committee.seat.end",
                  changes={"ended_on": seat.ended_on}, request=request)
 
