@@ -272,10 +272,10 @@ def subjects_of(decisions) -> dict[int, object]:
     return found
 
 
-UNREAD = object()  # decision_links: the subject was not read yet
+SUBJECT_UNREAD = object()  # decision_links: the caller has not read the subject
 
 
-def decision_links(decision, subject=UNREAD) -> tuple[str | None, str | None]:
+def decision_links(decision, subject=SUBJECT_UNREAD) -> tuple[str | None, str | None]:
     """The subject's page (at its decision section) and, for a plan adjustment, the diff of
     the revision decided against the approved one. ``subject``: the decision's subject when
     the caller read it already (``committee.selectors.subjects_of``)."""
@@ -283,7 +283,7 @@ def decision_links(decision, subject=UNREAD) -> tuple[str | None, str | None]:
 
     from committee.choices import DecisionKind
 
-    if subject is UNREAD:
+    if subject is SUBJECT_UNREAD:
         subject = decision.subject
     url = getattr(subject, "get_absolute_url", None)
     # the section of the subject's page where its decision shows (plans: #decision)
@@ -302,3 +302,15 @@ def decision_links(decision, subject=UNREAD) -> tuple[str | None, str | None]:
                 query = f"?a={approved}&b={decision.subject_revision}"
             diff_url = f"{diff_url}{query}#diff"
     return subject_url, diff_url
+
+
+def vote_deadline(decision):
+    """The day by which members are expected to have voted: ``OPSPLAN_VOTE_DAYS`` (7 by
+    default) after the matter was put to the committee."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    days = int(getattr(settings, "OPSPLAN_VOTE_DAYS", 7))
+    return timezone.localdate(decision.opened_at) + timedelta(days=days)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committee.selectors import UNREAD, decision_links
+from committee.selectors import SUBJECT_UNREAD, decision_links, vote_deadline
 from opsplan.dashboards import Panel, register
 
 # Rows shown on the dashboard (the oldest); the rest are counted and linked to the decisions
@@ -20,20 +20,7 @@ from opsplan.dashboards import Panel, register
 INBOX_LIMIT = 10
 
 
-
-
-def vote_deadline(decision):
-    """The day by which members are expected to have voted: ``OPSPLAN_VOTE_DAYS`` (7 by
-    default) after the matter was put to the committee."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    days = int(getattr(settings, "OPSPLAN_VOTE_DAYS", 7))
-    return timezone.localdate(decision.opened_at) + timedelta(days=days)
-
-
-def inbox_row(decision, seated=None, *, now=None, subject=UNREAD) -> dict:
+def inbox_row(decision, seated=None, *, now=None, subject=SUBJECT_UNREAD) -> dict:
     """One decision as the inbox shows it (the page, the htmx fragment and the API alike).
     Uses what the selector prefetched (votes, excluded voters, subject); ``seated``: the
     committee's current member ids; ``subject``: the subject when read already."""
@@ -43,6 +30,7 @@ def inbox_row(decision, seated=None, *, now=None, subject=UNREAD) -> dict:
     now = now or timezone.now()
     tally = decision_tally(decision, seated)
     subject_url, diff_url = decision_links(decision, subject)
+    deadline = vote_deadline(decision)
     return {
         "id": decision.pk,
         "title": decision.title,
@@ -54,8 +42,8 @@ def inbox_row(decision, seated=None, *, now=None, subject=UNREAD) -> dict:
         "diff_url": diff_url,
         "revision": decision.subject_revision,
         "opened_at": decision.opened_at,
-        "deadline": vote_deadline(decision),
-        "overdue": timezone.localdate(now) > vote_deadline(decision),
+        "deadline": deadline,
+        "overdue": timezone.localdate(now) > deadline,
         "age_days": max((now - decision.opened_at).days, 0),
         "votes": {"approve": tally.approve, "reject": tally.reject, "abstain": tally.abstain,
                   "cast": tally.present, "eligible": tally.eligible,
