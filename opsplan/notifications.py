@@ -86,6 +86,16 @@ def unread_count(request) -> int:
     return count
 
 
+def mark_all_read(user) -> int:
+    """Mark every unread notification of ``user`` read (the badge drops to 0); how many."""
+    from django.utils import timezone
+
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now())
+    forget_unread([user.pk])
+    return marked
+
+
 def forget_unread(user_ids: Iterable[int]) -> None:
     """These people's unread counts changed: drop the cached ones, now and again once the
     transaction commits (a request counting in between must not keep the old figure)."""

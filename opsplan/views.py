@@ -91,17 +91,14 @@ def notifications(request):
     """The signed-in person's notifications, newest first; POST marks them all read."""
     from django.core.paginator import Paginator
     from django.shortcuts import redirect
-    from django.utils import timezone
 
     from opsplan.models import Notification
+    from opsplan.notifications import mark_all_read
 
-    mine = Notification.objects.filter(recipient=request.user)
     if request.method == "POST":
-        from opsplan.notifications import forget_unread
-
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-        forget_unread([request.user.pk])
+        mark_all_read(request.user)
         return redirect("notifications")
+    mine = Notification.objects.filter(recipient=request.user)
     page = Paginator(mine.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
     return render(request, "notifications.html", {"page": page})
 
