@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from tests.browser import sign_in
 
 
 def _answer(page: Page, url: str, rating: str, comment: str) -> None:
@@ -20,15 +20,6 @@ def _answer(page: Page, url: str, rating: str, comment: str) -> None:
     with page.expect_navigation(wait_until="load"):
         main.get_by_role("button", name="Send my feedback").click()
     expect(main.get_by_role("heading", level=1)).to_have_text("Thank you")
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    main = page.locator("main")
-    main.get_by_label("Username").fill(username)
-    main.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        main.get_by_role("button", name="Sign in").click()
 
 
 def test_the_head_sees_peer_feedback_once_the_third_answer_arrives(
@@ -51,7 +42,7 @@ def test_the_head_sees_peer_feedback_once_the_third_answer_arrives(
     _answer(page, f"{base}/kpis/feedback/{links[0].token}/", "4", "Reliable partner.")
     _answer(page, f"{base}/kpis/feedback/{links[1].token}/", "5", "Quick answers.")
 
-    _sign_in(page, base, unit_head.username)
+    sign_in(page, base, unit_head.username)
     page.goto(f"{base}{evaluation.get_absolute_url()}")
     peers = page.locator("#feedback tr", has_text="Peers")
     expect(peers).to_contain_text("Hidden until three answers")
