@@ -11,7 +11,10 @@ class CommitteeConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from committee.models import CommitteeSeat, Department, Membership
-        from committee.selectors import organisation_changed
+        from committee.selectors import organisation_changed, read_ahead_keys
+        from opsplan.cache import read_ahead
+
+        read_ahead(read_ahead_keys)
 
         for model in (get_user_model(), Department, Membership, CommitteeSeat):
             for signal in (post_save, post_delete):

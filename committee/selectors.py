@@ -36,19 +36,80 @@ def _new_roles_generation() -> None:
     from django.core.cache import cache
 
     from opsplan import dashboards
+    from opsplan.cache import written
 
-    cache.set(ROLES_GENERATION, time.time_ns(), None)
+    generation = time.time_ns()
+    cache.set(ROLES_GENERATION, generation, None)
+    written(ROLES_GENERATION, generation)
     dashboards.changed()  # names, positions and permissions show on every dashboard page
 
 
-def _shared_roles_key(user) -> str:
-    from django.core.cache import cache
+def read_ahead_keys(user_id: str) -> list[str]:
+    """Read with the other small keys on every signed-in request (opsplan.cache.read_ahead)."""
+    return [ROLES_GENERATION]
 
+
+def _roles_ttl() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "OPSPLAN_ROLES_CACHE_SECONDS", 3600)
+
+
+def _shared_roles_key(user_id) -> str:
     from committee.models import company_today
+    from opsplan.cache import read
 
     # Today's (company) date in the key: a position that starts or ends today counts from today.
-    return (f"committee:roles:{cache.get(ROLES_GENERATION, 0)}:{user.pk}:"
+    return (f"committee:roles:{read(ROLES_GENERATION, 0)}:{user_id}:"
             f"{company_today().isoformat()}")
+
+
+def _person_key(user_id) -> str:
+    from opsplan.cache import read
+
+    return f"committee:person:{read(ROLES_GENERATION, 0)}:{user_id}"
+
+
+def person(user_id):
+    """The person a session names (the authentication backend's ``get_user``), or None.
+
+    Kept in the shared cache under the roles generation, which every change of a person bumps
+    (see organisation_changed), together with their roles: a signed-in request then reads both
+    in one round trip and queries nothing to know who is asking and what they may do.
+    """
+    from django.contrib.auth import get_user_model
+
+    manager = get_user_model()._default_manager
+    ttl = _roles_ttl()
+    if ttl <= 0:
+        return manager.filter(pk=user_id).first()
+    from django.core.cache import cache
+
+    try:
+        user_key, roles_key = _person_key(user_id), _shared_roles_key(user_id)
+    except (TypeError, ValueError):
+        return None
+    found = cache.get_many([user_key, roles_key])
+    user = found.get(user_key)
+    if user is None:
+        try:
+            user = manager.filter(pk=user_id).first()
+        except (TypeError, ValueError):  # a session naming no valid key
+            return None
+        if user is None:
+            return None
+        cache.set(user_key, user, ttl)
+    if roles_key in found and user.is_active:
+        _prime(user, found[roles_key])
+    return user
+
+
+def _prime(user, shared) -> frozenset[Role]:
+    roles, departments, committees = shared
+    setattr(user, _ROLES_CACHE, roles)
+    setattr(user, _DEPTS_CACHE, departments)
+    setattr(user, _COMMITTEES_CACHE, committees)
+    return roles
 
 
 def roles_of(user) -> frozenset[Role]:
@@ -62,18 +123,13 @@ def roles_of(user) -> frozenset[Role]:
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is not None:
         return cached
-    from django.conf import settings
     from django.core.cache import cache
 
-    ttl = getattr(settings, "OPSPLAN_ROLES_CACHE_SECONDS", 3600)
-    key = _shared_roles_key(user) if ttl > 0 else None
+    ttl = _roles_ttl()
+    key = _shared_roles_key(user.pk) if ttl > 0 else None
     shared = cache.get(key) if key else None
     if shared is not None:
-        roles, departments, committees = shared
-        setattr(user, _ROLES_CACHE, roles)
-        setattr(user, _DEPTS_CACHE, departments)
-        setattr(user, _COMMITTEES_CACHE, committees)
-        return roles
+        return _prime(user, shared)
     from committee.models import CommitteeSeat, Membership
 
     roles: set[Role] = set()

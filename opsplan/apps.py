@@ -15,6 +15,12 @@ class OpsPlanConfig(AppConfig):
         if not rules.perm_exists("opsplan.manage_own_notifications"):
             rules.add_perm("opsplan.manage_own_notifications", is_signed_in)
 
+        from opsplan import dashboards, notifications
+        from opsplan.cache import read_ahead
+
+        read_ahead(notifications.read_ahead_keys)
+        read_ahead(dashboards.read_ahead_keys)
+
         from opsplan import navigation
 
         navigation.register(navigation.NavItem(

@@ -121,7 +121,23 @@ def changed() -> None:
     """Something the dashboards show changed: later requests compute their panels afresh."""
     from django.core.cache import cache
 
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    from opsplan.cache import written
+
+    generation = time.time_ns()
+    cache.set(GENERATION_KEY, generation, None)
+    written(GENERATION_KEY, generation)
+
+
+def read_ahead_keys(user_id: str) -> list[str]:
+    """The generation, read with the other small keys of a signed-in request."""
+    return [GENERATION_KEY]
+
+
+def generation() -> int:
+    """The dashboards' current generation (read once per request, see opsplan.cache.read)."""
+    from opsplan.cache import read
+
+    return read(GENERATION_KEY, 0)
 
 
 def _ttl() -> int:
@@ -198,7 +214,7 @@ def cached_page(request, render: Callable[[], Any]):
         return render()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
     key = ":".join(str(part) for part in (
-        "dashboards:page", cache.get(GENERATION_KEY, 0), request.user.pk,
+        "dashboards:page", generation(), request.user.pk,
         translation.get_language(), timezone.get_current_timezone_name(),
         unread_count(request), path))
     html = cache.get(key)
@@ -228,12 +244,12 @@ def render_panels(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel,
     if dashboard.scope and scope is None:
         return None, []
     panels = panels_for(dashboard, request.user)
-    generation = cache.get(GENERATION_KEY, 0)
-    keys = {panel.key: f"{_key(panel, request, scope, generation)}:html"
+    current = generation()
+    keys = {panel.key: f"{_key(panel, request, scope, current)}:html"
             for panel in panels if panel.cache}
     found = cache.get_many(list(keys.values())) if keys else {}
     missing = [panel for panel in panels if keys.get(panel.key) not in found]
-    data = dict(_data_of(missing, request, scope, generation, ttl)) if missing else {}
+    data = dict(_data_of(missing, request, scope, current, ttl)) if missing else {}
     result, fresh = [], {}
     for panel in panels:
         key = keys.get(panel.key)
@@ -274,7 +290,6 @@ def _data_of(panels, request, scope, generation, ttl):
 
 def build(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel, dict]]]:
     """The scope and each visible panel with its data, for the page and the API alike."""
-    from django.core.cache import cache
 
     scope = dashboard.scope(request) if dashboard.scope else None
     if dashboard.scope and scope is None:
@@ -283,6 +298,6 @@ def build(dashboard: Dashboard, request) -> tuple[Any, list[tuple[Panel, dict]]]
     ttl = _ttl()
     if ttl <= 0:
         return scope, [(panel, panel.data(request, scope)) for panel in panels]
-    data = dict(_data_of(panels, request, scope, cache.get(GENERATION_KEY, 0), ttl))
+    data = dict(_data_of(panels, request, scope, generation(), ttl))
     return scope, [(panel, data[panel.key]) for panel in panels]
 

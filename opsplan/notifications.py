@@ -63,6 +63,11 @@ def _unread_key(user_id) -> str:
     return f"notifications:unread:{user_id}"
 
 
+def read_ahead_keys(user_id: str) -> list[str]:
+    """The badge's count, read on every signed-in page (opsplan.cache.read_ahead)."""
+    return [_unread_key(user_id)]
+
+
 def unread_count(request) -> int:
     """How many of the signed-in person's notifications are unread (the top bar's badge).
 
@@ -75,13 +80,16 @@ def unread_count(request) -> int:
         return count
     from django.core.cache import cache
 
+    from opsplan.cache import read, written
+
     ttl = getattr(settings, "OPSPLAN_UNREAD_CACHE_SECONDS", 300)
     key = _unread_key(request.user.pk)
-    count = cache.get(key) if ttl > 0 else None
+    count = read(key) if ttl > 0 else None  # read ahead with the generations (opsplan.cache)
     if count is None:
         count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
         if ttl > 0:
             cache.set(key, count, ttl)
+            written(key, count)
     request._opsplan_unread = count
     return count
 
@@ -102,9 +110,13 @@ def forget_unread(user_ids: Iterable[int]) -> None:
     from django.core.cache import cache
     from django.db import transaction
 
+    from opsplan.cache import written
+
     keys = [_unread_key(pk) for pk in set(user_ids)]
     if keys:
         cache.delete_many(keys)
+        for key in keys:
+            written(key)
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
