@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import IsoDateTimeFilter
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import BooleanFilter
+from django_filters.widgets import BooleanWidget
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -15,7 +18,7 @@ from rest_framework.parsers import JSONParser as _DRFJSONParser
 from rest_framework.permissions import BasePermission
 
 from opsplan.errors import Conflict, as_contention
-from opsplan.models import Event
+from opsplan.models import Event, Notification
 
 
 class ConflictError(exceptions.APIException):
@@ -168,6 +171,19 @@ def router():
     return Router()
 
 
+class NotificationSerializer(serializers.ModelSerializer):
+    event_label = serializers.CharField(source="get_event_display", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "message", "url", "event", "event_label", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(read_only=True, help_text="how many were unread")
+
+
 class NotificationPreferenceSerializer(serializers.Serializer):
     event = serializers.ChoiceField(choices=Event.choices)
     label = serializers.CharField(read_only=True)
@@ -176,6 +192,38 @@ class NotificationPreferenceSerializer(serializers.Serializer):
 
 
 # --- filters -----------------------------------------------------------------------------------
+
+class _StrictBooleanWidget(BooleanWidget):
+    """true/false (or 1/0) as django-filter reads them; anything else reaches the field as
+    typed, so it is refused instead of ignored."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    widget = _StrictBooleanWidget
+
+    def to_python(self, value):
+        if value is True or value is False:
+            return value
+        if value in (None, ""):
+            return None
+        raise DjangoValidationError(_("Enter true or false."), code="invalid")
+
+
+class StrictBooleanFilter(BooleanFilter):
+    """A yes/no filter whose unknown values are a 400 (or a form error) naming the field, where
+    django-filter's own would silently ignore them."""
+
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
+
 
 class BoundedIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time that the database can store: a UTC offset within ±14:00 and a

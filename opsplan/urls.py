@@ -42,6 +42,9 @@ urlpatterns = [
     path("api/v1/me/", include(([
         path("notification-preferences/", views.NotificationPreferencesView.as_view(),
              name="notification-preferences"),
+        path("notifications/", views.NotificationsView.as_view(), name="notifications"),
+        path("notifications/read/", views.NotificationsReadView.as_view(),
+             name="notifications-read"),
         path("dashboards/<slug:key>/", views.DashboardView.as_view(), name="dashboard"),
     ], "opsplan-api"))),
     path("api/v1/audit/", include((audit_router.urls, "audit-api"))),

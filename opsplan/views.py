@@ -2,17 +2,27 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from opsplan.api import NotificationPreferenceSerializer, RulesPermission
+from opsplan.api import (
+    MarkedReadSerializer,
+    NotificationPreferenceSerializer,
+    NotificationSerializer,
+    RulesPermission,
+    StrictBooleanFilter,
+)
 from opsplan.health import beat_heartbeat, check_broker, check_database
+from opsplan.models import Notification
 
 
 @never_cache
@@ -150,6 +160,46 @@ def notification_preferences(request):
         messages.success(request, gettext("Your notification choices are saved."))
         return redirect("notification-preferences")
     return render(request, "notification_preferences.html", {"rows": table})
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull",
+                                   label=gettext_lazy("Unread only"))
+
+    class Meta:
+        model = Notification
+        fields = ["event"]
+
+
+class NotificationsView(ListAPIView):
+    """Your notifications, newest first (``unread=true``: those not read yet; ``event``: of
+    one kind); the same list as the notifications page."""
+
+    permission_classes = [IsAuthenticated, RulesPermission]
+    permission_map = {"GET": "opsplan.manage_own_notifications"}
+    queryset = Notification.objects.none()  # the schema's model; get_queryset is per person
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    search_fields = []
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).order_by(
+            "-created_at", "-pk")
+
+
+class NotificationsReadView(APIView):
+    """Mark all your notifications read (the top bar's badge drops to 0), as the page's
+    "Mark all read" button does; answers how many were unread."""
+
+    permission_classes = [IsAuthenticated, RulesPermission]
+    permission_map = {"POST": "opsplan.manage_own_notifications"}
+
+    @extend_schema(request=None, responses=MarkedReadSerializer)
+    def post(self, request, format=None):
+        from opsplan.notifications import mark_all_read
+
+        return Response({"marked": mark_all_read(request.user)})
 
 
 class NotificationPreferencesView(APIView):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from committee.models import Department
+from opsplan.api import StrictBooleanFilter
 from risks.choices import AssessmentKind, Category, Level, Method, Status, Strategy
 from risks.models import Risk
 
@@ -11,7 +12,7 @@ from risks.models import Risk
 class RiskFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search", max_length=100)
     status = filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    open = filters.BooleanFilter(label=_("Open only"), method="only_open")
+    open = StrictBooleanFilter(label=_("Open only"), method="only_open")
     category = filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     method = filters.ChoiceFilter(label=_("Identified by"), choices=Method.choices)
     department = filters.ModelChoiceFilter(label=_("Owner department"),

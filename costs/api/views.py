@@ -19,7 +19,7 @@ from costs.api import serializers as s
 from costs.choices import Category
 from costs.models import BudgetLine, CategoryPolicy, CostEntry, IdempotencyKey
 from costs.money import currency
-from opsplan.api import ErrorSerializer
+from opsplan.api import ErrorSerializer, StrictBooleanFilter
 from opsplan.errors import Conflict
 from plans.selectors import visible_plans
 
@@ -107,7 +107,7 @@ class CostTargetViewSet(viewsets.ModelViewSet):
 
 
 class EntryFilter(filters.FilterSet):
-    has_attachment = filters.BooleanFilter(method="filter_attachment",
+    has_attachment = StrictBooleanFilter(method="filter_attachment",
                                            label=_("Only entries with (or without) a file"))
     since = filters.DateFilter(field_name="incurred_on", lookup_expr="gte")
     until = filters.DateFilter(field_name="incurred_on", lookup_expr="lte")

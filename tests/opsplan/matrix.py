@@ -12,6 +12,11 @@ RULES = {
         Case("GET", signed_in),
         Case("PUT", signed_in, data=lambda s: [{"event": "reminder", "in_app": True,
                                                  "by_email": False}])],
+    # each person's own notifications (tests/opsplan/test_notifications_api.py)
+    "opsplan-api:notifications": [Case("GET", signed_in),
+                                  Case("GET", signed_in, query="unread=maybe", variant="bad",
+                                       why="allowed: a 400 naming the field")],
+    "opsplan-api:notifications-read": [Case("POST", signed_in)],
 }
 
 DASHBOARD_RULES = {"committee": "committee.view_committee_dashboard",
