@@ -22,10 +22,15 @@ def _readable(request, code) -> Indicator:
 
 @login_required
 def catalog(request):
+    from django.core.paginator import Paginator
+    from django.utils.http import urlencode
+
     query = request.GET.get("q", "").strip()[:100]
     indicators = selectors.indicator_catalog(request.user, search=query, active_only=False)
+    page = Paginator(indicators, 50).get_page(request.GET.get("page"))
     return render(request, "kpis/catalog.html", {
-        "indicators": indicators, "query": query,
+        "indicators": page.object_list, "page": page, "query": query,
+        "querystring": urlencode({"q": query}) if query else "",
         "can_edit": request.user.has_perm("kpis.add_indicator"),
     })
 

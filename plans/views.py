@@ -83,7 +83,7 @@ def plan_detail(request, pk):
         "my_vote": next((v for v in decision.votes.all() if v.voter_id == user.pk), None)
         if decision else None,
         "tally": _tally(decision) if decision else None,
-        "history": selectors.plan_history(plan, user),
+        "history": _history_page(request, plan),
         "can_see_votes": user.has_perm("committee.view_decision"),
         "parent_visible": plan.parent is not None and user.has_perm("plans.view_plan",
                                                                     plan.parent),
@@ -93,6 +93,17 @@ def plan_detail(request, pk):
         "strategy_prompts": forms.STRATEGY_PROMPTS,
         **_running_context(plan, user),
     })
+
+
+HISTORY_PAGE = 50
+
+
+def _history_page(request, plan):
+    """The plan's history, newest first, by pages of HISTORY_PAGE (``history_page``)."""
+    from django.core.paginator import Paginator
+
+    newest_first = selectors.plan_history(plan, request.user).reverse()
+    return Paginator(newest_first, HISTORY_PAGE).get_page(request.GET.get("history_page"))
 
 
 def _running_context(plan, user) -> dict:

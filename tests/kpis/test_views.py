@@ -35,6 +35,19 @@ def test_catalog_query_count_is_constant(client, author, planning_department):
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
+def test_catalog_pages_by_fifty_keeping_the_search(client, author, planning_department):
+    Indicator.objects.bulk_create([
+        Indicator(code=f"zz{i:03}", name_en=f"Zeta {i}", name_zh=f"Z{i}", unit="u",
+                  owner_department=planning_department) for i in range(60)])
+    client.force_login(author)
+    first = client.get(reverse("kpis:catalog"), {"q": "zz"})
+    assert [i.code for i in first.context["indicators"]][:2] == ["zz000", "zz001"]
+    assert len(first.context["indicators"]) == 50
+    assert 'href="?q=zz&amp;page=2"' in first.content.decode()
+    second = client.get(reverse("kpis:catalog"), {"q": "zz", "page": 2})
+    assert [i.code for i in second.context["indicators"]] == [f"zz{i:03}" for i in range(50, 60)]
+
+
 def test_record_a_value_and_correct_it_with_a_reason(client, unit_staff, sales):
     client.force_login(unit_staff)
     url = reverse("kpis:measurement-add")
