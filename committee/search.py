@@ -32,4 +32,5 @@ def search_people(user, text, limit):
 register(Provider(key="departments", label=_("Departments"), search=search_departments,
                   order=50, describes=_("departments by code, name and description")))
 register(Provider(key="people", label=_("People"), search=search_people, order=60,
-                  describes=_("people by name, user name and e-mail")))
+                  describes=_("people by name, user name and e-mail"),
+                  list_url="committee:people"))

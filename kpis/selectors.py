@@ -36,7 +36,7 @@ def indicator_catalog(user, *, search: str = "", active_only: bool = True):
         qs = qs.filter(is_active=True)
     if search:
         qs = qs.filter(Q(code__icontains=search) | Q(name_en__icontains=search)
-                       | Q(name_zh__icontains=search))
+                       | Q(name_zh__icontains=search) | Q(definition__icontains=search))
     return qs.order_by("code")
 
 

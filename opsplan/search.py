@@ -29,6 +29,7 @@ from opsplan.api import ErrorSerializer
 
 MAX_QUERY = 200
 PER_KIND = 10
+LIST_QUERY_MAX = 100  # the list pages' own search fields take this many characters
 SNIPPET = 160
 
 
@@ -48,6 +49,16 @@ class Provider:
     search: Callable  # (user, text, limit) -> list[Hit]
     order: int = 100
     describes: object = ""  # what is matched, for the page that explains the search
+    # The kind's own list page filtered by the same words (every match, paged), when it has one
+    list_url: str | None = None  # a URL name; the words go in ``?q=``
+
+    def more_url(self, text: str) -> str | None:
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        if not self.list_url or len(text) > LIST_QUERY_MAX:
+            return None
+        return f"{reverse(self.list_url)}?{urlencode({'q': text})}"
 
 
 PROVIDERS: dict[str, Provider] = {}
@@ -98,7 +109,9 @@ def search(user, text: str, *, limit: int = PER_KIND) -> list[dict]:
     results = []
     for provider in providers():
         hits = provider.search(user, text, limit)
-        results.append({"kind": provider.key, "label": provider.label, "hits": hits})
+        capped = len(hits) >= limit
+        results.append({"kind": provider.key, "label": provider.label, "hits": hits,
+                        "capped": capped, "more_url": provider.more_url(text) if capped else None})
     return results
 
 
@@ -139,6 +152,9 @@ class KindSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     results = HitSerializer(many=True)
+    more_url = serializers.CharField(
+        allow_null=True, help_text="when only the first 10 are given: the kind's own list "
+        "filtered by the same words, with every match (null when it has no such list)")
 
 
 class SearchResultSerializer(serializers.Serializer):
@@ -164,7 +180,8 @@ class SearchView(APIView):
                                    for name, errors in form.errors.items()})
         text = form.cleaned_data["q"]
         kinds = search(request.user, text) if text else [
-            {"kind": p.key, "label": p.label, "hits": []} for p in providers()]
+            {"kind": p.key, "label": p.label, "hits": [], "more_url": None} for p in providers()]
         return Response({"q": text, "kinds": [
             {"kind": k["kind"], "label": str(k["label"]),
-             "results": [_hit_dict(h, k["label"]) for h in k["hits"]]} for k in kinds]})
+             "results": [_hit_dict(h, k["label"]) for h in k["hits"]],
+             "more_url": k["more_url"]} for k in kinds]})

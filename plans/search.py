@@ -17,4 +17,4 @@ def search_plans(user, text, limit):
 
 
 register(Provider(key="plans", label=_("Plans"), search=search_plans, order=10,
-                  describes=_("plans by title and summary")))
+                  describes=_("plans by title and summary"), list_url="plans:list"))

@@ -18,4 +18,4 @@ def search_risks(user, text, limit):
 
 
 register(Provider(key="risks", label=_("Risks"), search=search_risks, order=30,
-                  describes=_("risks by title and description")))
+                  describes=_("risks by title and description"), list_url="risks:list"))

@@ -161,3 +161,36 @@ def test_each_provider_uses_a_fixed_number_of_queries(author, planning_manager, 
     large = _queries_per_provider(planning_manager)
     assert small == large
     assert all(count <= 3 for count in large.values()), large
+
+
+def test_a_capped_kind_links_to_its_own_list_with_every_match(client, api, author,
+                                                              planning_manager, sales):
+    for i in range(search.PER_KIND + 2):
+        builders.new_plan(author, title=f"Harbour plan {i}")
+        Indicator.objects.create(code=f"harbour-{i}", name_en=f"Harbour {i}", name_zh="港口",
+                                 unit="x", owner_department=sales)
+    new_risk(planning_manager, sales, title="Harbour risk")
+    kinds = {k["kind"]: k for k in
+             api.as_(planning_manager).get("/api/v1/search/", {"q": "harbour"}).json()["kinds"]}
+    assert kinds["plans"]["more_url"] == "/plans/?q=harbour"
+    assert kinds["indicators"]["more_url"] == "/kpis/?q=harbour"
+    assert kinds["risks"]["more_url"] is None  # one match: nothing more to see
+    client.force_login(planning_manager)
+    page = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert 'href="/plans/?q=harbour"' in page and "See every match among Plans" in page
+    every = client.get("/plans/", {"q": "harbour"})
+    assert every.context["page"].paginator.count == search.PER_KIND + 2
+    catalog = client.get("/kpis/", {"q": "harbour"})
+    assert len(catalog.context["indicators"]) == search.PER_KIND + 2
+
+
+def test_a_query_too_long_for_the_list_pages_gets_no_see_all_link(api, author,
+                                                                  planning_manager):
+    words = "harbour " * 13  # 104 characters: the search takes it, the list pages would not
+    for i in range(search.PER_KIND):
+        builders.new_plan(author, title=f"Plan {i}", summary=words)
+    kinds = {k["kind"]: k for k in
+             api.as_(planning_manager).get("/api/v1/search/", {"q": words.strip()}).json()[
+                 "kinds"]}
+    assert len(kinds["plans"]["results"]) == search.PER_KIND
+    assert kinds["plans"]["more_url"] is None
