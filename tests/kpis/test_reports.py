@@ -311,7 +311,10 @@ def test_scorecard_shows_band_trend_and_stale_flag(client, planning_department, 
     assert "↑" in html and "Up from 100 in" in html and "(better)" in html
     assert "→" in html and "Unchanged from 5" in html
     assert html.count('class="stale-flag"') == 1
-    assert f"Stale: the period from {month(-1):%Y-%m-%d} is missing" in html
+    from django.utils.formats import date_format
+
+    assert f"Stale: the period from {date_format(month(-1), 'SHORT_DATE_FORMAT')} is missing" \
+        in html
     assert "On target" in html
 
 
