@@ -4,7 +4,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -35,8 +35,39 @@ def validate_time_zone(value):
         raise ValidationError(_("Unknown time zone: use a name such as Europe/Berlin."))
 
 
+class PersonQuerySet(models.QuerySet):
+    """Bulk writes to people refresh the roles and the cached people as saves do (the signal
+    in committee/apps.py), so no way of changing a person is missed by sign-in."""
+
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        if count:
+            from committee.selectors import organisation_changed
+
+            organisation_changed(update_fields=list(kwargs))
+        return count
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        count = super().bulk_update(objs, fields, batch_size=batch_size)
+        if count:
+            from committee.selectors import organisation_changed
+
+            organisation_changed(update_fields=list(fields))
+        return count
+
+    bulk_update.alters_data = True
+
+
+class PersonManager(UserManager.from_queryset(PersonQuerySet)):
+    pass
+
+
 class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
     """A person who signs in. What they may do follows from their memberships and seats."""
+
+    objects = PersonManager()
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     language = models.CharField(
@@ -66,6 +97,14 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
 
     def get_absolute_url(self):
         return reverse("committee:person-detail", args=[self.pk])
+
+    def get_session_auth_hash(self):
+        """As Django's; a person read from the shared cache (committee.selectors.person) carries
+        the hash instead of the password hash, which is never cached."""
+        cached = self.__dict__.get("_session_auth_hash")
+        if cached is not None and "password" not in self.__dict__:
+            return cached
+        return super().get_session_auth_hash()
 
 
 class Department(RulesModelMixin, models.Model, metaclass=RulesModelBase):

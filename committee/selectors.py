@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from django.db.models import Prefetch, QuerySet
 
 from committee.choices import INTEGRATION_POSITIONS, ROLE_BY_MEMBERSHIP, Role, SeatRole
@@ -33,14 +31,10 @@ def organisation_changed(update_fields=None, **kwargs) -> None:
 
 
 def _new_roles_generation() -> None:
-    from django.core.cache import cache
-
     from opsplan import dashboards
-    from opsplan.cache import written
+    from opsplan.cache import new_generation
 
-    generation = time.time_ns()
-    cache.set(ROLES_GENERATION, generation, None)
-    written(ROLES_GENERATION, generation)
+    new_generation(ROLES_GENERATION)
     dashboards.changed()  # names, positions and permissions show on every dashboard page
 
 
@@ -57,17 +51,40 @@ def _roles_ttl() -> int:
 
 def _shared_roles_key(user_id) -> str:
     from committee.models import company_today
-    from opsplan.cache import read
 
     # Today's (company) date in the key: a position that starts or ends today counts from today.
-    return (f"committee:roles:{read(ROLES_GENERATION, 0)}:{user_id}:"
-            f"{company_today().isoformat()}")
+    return f"committee:roles:{_roles_generation()}:{user_id}:{company_today().isoformat()}"
+
+
+# A person is cached for at most this long whatever the roles' time-to-live: should both bumps
+# of a change be lost (the cache unreachable at that moment), a deactivated person or a changed
+# password still takes effect within it.
+PERSON_CACHE_SECONDS = 120
+# Never cached: the password hash (the session's check uses the HMAC kept beside the fields) and
+# the last sign-in time (signing in does not start a new generation); both stay deferred, read
+# from the database if ever asked for, and left alone by save().
+_PERSON_UNCACHED = frozenset({"password", "last_login"})
+
+
+def _person_fields() -> tuple[str, ...]:
+    from django.contrib.auth import get_user_model
+
+    return tuple(f.attname for f in get_user_model()._meta.concrete_fields
+                 if f.attname not in _PERSON_UNCACHED)
 
 
 def _person_key(user_id) -> str:
-    from opsplan.cache import read
+    import zlib
 
-    return f"committee:person:{read(ROLES_GENERATION, 0)}:{user_id}"
+    # the fields' names in the key: after a deploy that changes them, old entries are left
+    version = zlib.crc32(",".join(_person_fields()).encode())
+    return f"committee:person:{_roles_generation()}:{version:x}:{user_id}"
+
+
+def _roles_generation() -> int:
+    from opsplan import cache
+
+    return cache.generation(ROLES_GENERATION)
 
 
 def person(user_id):
@@ -75,32 +92,43 @@ def person(user_id):
 
     Kept in the shared cache under the roles generation, which every change of a person bumps
     (see organisation_changed), together with their roles: a signed-in request then reads both
-    in one round trip and queries nothing to know who is asking and what they may do.
+    in one round trip and queries nothing to know who is asking and what they may do. What is
+    cached is the person's fields without the password hash or last sign-in, and the session
+    hash (an HMAC under SECRET_KEY) that Django's session check compares.
     """
     from django.contrib.auth import get_user_model
 
-    manager = get_user_model()._default_manager
-    ttl = _roles_ttl()
-    if ttl <= 0:
-        return manager.filter(pk=user_id).first()
-    from django.core.cache import cache
-
+    model = get_user_model()
+    ttl = min(_roles_ttl(), PERSON_CACHE_SECONDS)
     try:
+        if ttl <= 0:
+            return model._default_manager.filter(pk=user_id).first()
+        from django.core.cache import cache
+
         user_key, roles_key = _person_key(user_id), _shared_roles_key(user_id)
-    except (TypeError, ValueError):
+        found = cache.get_many([user_key, roles_key])
+        if user_key in found:
+            user = _person_from(model, *found[user_key])
+        else:
+            user = model._default_manager.filter(pk=user_id).first()
+            if user is None:
+                return None
+            cache.set(user_key, _person_record(user), ttl)
+    except (TypeError, ValueError):  # a session naming no valid key
         return None
-    found = cache.get_many([user_key, roles_key])
-    user = found.get(user_key)
-    if user is None:
-        try:
-            user = manager.filter(pk=user_id).first()
-        except (TypeError, ValueError):  # a session naming no valid key
-            return None
-        if user is None:
-            return None
-        cache.set(user_key, user, ttl)
     if roles_key in found and user.is_active:
         _prime(user, found[roles_key])
+    return user
+
+
+def _person_record(user) -> tuple[dict, str]:
+    return {name: getattr(user, name) for name in _person_fields()}, user.get_session_auth_hash()
+
+
+def _person_from(model, values: dict, session_auth_hash: str):
+    names = [name for name in _person_fields() if name in values]
+    user = model.from_db("default", names, [values[name] for name in names])
+    user._session_auth_hash = session_auth_hash
     return user
 
 

@@ -128,6 +128,35 @@ def read(key: str, default=None):
     return default if value is _ABSENT else value
 
 
+def generation(key: str) -> int:
+    """A generation counter's current value (read once per request, see :func:`read`).
+
+    A missing counter (never set, evicted, culled, or the cache unreachable) starts a new
+    generation instead of falling back to a constant, so entries kept under an older value can
+    never be current again: ``add`` stores the new value unless another process just did, and
+    while the cache is unreachable each request gets a value of its own (every read a miss).
+    """
+    from django.core.cache import cache
+
+    value = read(key)
+    if value is None:
+        fresh = time.time_ns()
+        cache.add(key, fresh, None)
+        value = cache.get(key) or fresh
+        written(key, value)
+    return value
+
+
+def new_generation(key: str) -> int:
+    """Start a new generation of ``key``: everything cached under the old one is left behind."""
+    from django.core.cache import cache
+
+    value = time.time_ns()
+    cache.set(key, value, None)
+    written(key, value)
+    return value
+
+
 def read_many(keys: Iterable[str]) -> None:
     """Fetch into this request's copy, in one round trip, the keys it has not read yet."""
     from django.core.cache import cache

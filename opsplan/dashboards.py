@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -119,13 +118,9 @@ GENERATION_KEY = "dashboards:generation"
 
 def changed() -> None:
     """Something the dashboards show changed: later requests compute their panels afresh."""
-    from django.core.cache import cache
+    from opsplan.cache import new_generation
 
-    from opsplan.cache import written
-
-    generation = time.time_ns()
-    cache.set(GENERATION_KEY, generation, None)
-    written(GENERATION_KEY, generation)
+    new_generation(GENERATION_KEY)
 
 
 def read_ahead_keys(user_id: str) -> list[str]:
@@ -135,9 +130,9 @@ def read_ahead_keys(user_id: str) -> list[str]:
 
 def generation() -> int:
     """The dashboards' current generation (read once per request, see opsplan.cache.read)."""
-    from opsplan.cache import read
+    from opsplan import cache
 
-    return read(GENERATION_KEY, 0)
+    return cache.generation(GENERATION_KEY)
 
 
 def _ttl() -> int:

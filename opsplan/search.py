@@ -108,8 +108,9 @@ def search(user, text: str, *, limit: int = PER_KIND) -> list[dict]:
     """Per kind (in the providers' order), the first ``limit`` matches the user may read."""
     results = []
     for provider in providers():
-        hits = provider.search(user, text, limit)
-        capped = len(hits) >= limit
+        hits = provider.search(user, text, limit + 1)  # one more: are there more than shown?
+        capped = len(hits) > limit
+        hits = hits[:limit]
         results.append({"kind": provider.key, "label": provider.label, "hits": hits,
                         "capped": capped, "more_url": provider.more_url(text) if capped else None})
     return results

@@ -146,8 +146,12 @@ elif env.bool("OPSPLAN_CACHE_IN_MEMORY", False):
 else:
     # The embedded default: the web workers, the Celery worker and beat are separate processes
     # and must share one cache (sessions, roles, dashboards, the unread badge), so it is files.
+    # Room for every person's session, roles and pages (Django's default of 300 entries would
+    # cull a third of them at random whenever it filled up).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache")}}
+                          "LOCATION": str(VAR_DIR / "cache"),
+                          "OPTIONS": {"MAX_ENTRIES": env.int("OPSPLAN_FILE_CACHE_ENTRIES",
+                                                             20_000)}}}
 
 # --- auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -81,6 +81,8 @@ def test_a_small_key_is_read_once_per_request_and_the_requests_own_write_is_seen
 
         return HttpResponse()
 
+    cache.set(dashboards.GENERATION_KEY, 12345, None)
+    round_trips.clear()
     shared.ReadAheadMiddleware(view)(rf.get("/"))
     reads = [keys for name, keys in round_trips if name == "get"]
     assert reads.count(dashboards.GENERATION_KEY) == 1
@@ -139,3 +141,61 @@ def test_the_redis_client_is_built_once_per_pool():
 
     client = ReusingRedisCacheClient(["redis://127.0.0.1:6379/0"])
     assert client.get_client("a") is client.get_client("b", write=True)
+
+
+def test_a_deactivation_by_bulk_update_signs_out_at_once(client, all_cached, unit_head):
+    client.force_login(unit_head)
+    assert client.get("/dashboards/unit/").status_code == 200
+    type(unit_head).objects.filter(pk=unit_head.pk).update(is_active=False)
+    response = client.get("/dashboards/unit/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_cached_person_holds_no_password_hash(client, all_cached, unit_head):
+    from committee.selectors import _person_key
+
+    client.force_login(unit_head)
+    assert client.get("/").status_code == 200
+    values, session_hash = cache.get(_person_key(unit_head.pk))
+    assert values["username"] == unit_head.username
+    assert "password" not in values and "last_login" not in values
+    assert session_hash == type(unit_head).objects.get(pk=unit_head.pk).get_session_auth_hash()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200  # the session check needs no query
+    assert not any("committee_user" in q["sql"] for q in queries.captured_queries)
+
+
+def test_saving_the_cached_person_keeps_the_password_and_last_sign_in(rf, all_cached,
+                                                                      unit_head, password):
+    from django.contrib.auth import authenticate
+
+    from committee.selectors import person
+
+    person(unit_head.pk)  # cached
+    cached = person(unit_head.pk)
+    assert "password" not in cached.__dict__
+    cached.display_name = "Renamed"
+    cached.save()
+    fresh = type(unit_head).objects.get(pk=unit_head.pk)
+    assert fresh.display_name == "Renamed" and fresh.last_login == unit_head.last_login
+    assert authenticate(rf.post("/"), username=unit_head.username, password=password)
+
+
+def test_a_lost_generation_starts_a_new_one_never_an_old_one():
+    from opsplan.cache import generation
+
+    cache.delete("opsplan-test:generation")
+    first = generation("opsplan-test:generation")
+    assert first and generation("opsplan-test:generation") == first  # kept for everyone
+    cache.delete("opsplan-test:generation")  # evicted, culled
+    assert generation("opsplan-test:generation") not in (first, 0, None)
+
+
+def test_with_the_cache_unreachable_every_request_gets_a_generation_of_its_own(monkeypatch):
+    from opsplan.cache import generation
+
+    backend = caches["default"]
+    monkeypatch.setattr(backend, "get", lambda key, default=None, version=None: default)
+    monkeypatch.setattr(backend, "add", lambda *args, **kwargs: False)
+    seen = {generation("opsplan-test:generation") for _ in range(3)}
+    assert len(seen) == 3 and 0 not in seen

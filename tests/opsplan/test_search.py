@@ -187,10 +187,21 @@ def test_a_capped_kind_links_to_its_own_list_with_every_match(client, api, autho
 def test_a_query_too_long_for_the_list_pages_gets_no_see_all_link(api, author,
                                                                   planning_manager):
     words = "harbour " * 13  # 104 characters: the search takes it, the list pages would not
-    for i in range(search.PER_KIND):
+    for i in range(search.PER_KIND + 1):
         builders.new_plan(author, title=f"Plan {i}", summary=words)
     kinds = {k["kind"]: k for k in
              api.as_(planning_manager).get("/api/v1/search/", {"q": words.strip()}).json()[
+                 "kinds"]}
+    assert len(kinds["plans"]["results"]) == search.PER_KIND
+    assert kinds["plans"]["more_url"] is None
+
+
+def test_exactly_ten_matches_are_all_shown_without_a_see_all_link(api, author,
+                                                                 planning_manager):
+    for i in range(search.PER_KIND):
+        builders.new_plan(author, title=f"Lighthouse plan {i}")
+    kinds = {k["kind"]: k for k in
+             api.as_(planning_manager).get("/api/v1/search/", {"q": "lighthouse"}).json()[
                  "kinds"]}
     assert len(kinds["plans"]["results"]) == search.PER_KIND
     assert kinds["plans"]["more_url"] is None
