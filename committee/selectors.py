@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Prefetch, QuerySet
 
 from committee.choices import INTEGRATION_POSITIONS, ROLE_BY_MEMBERSHIP, Role, SeatRole
@@ -66,6 +68,7 @@ PERSON_CACHE_SECONDS = 120
 _PERSON_UNCACHED = frozenset({"password", "last_login"})
 
 
+@functools.cache
 def _person_fields() -> tuple[str, ...]:
     from django.contrib.auth import get_user_model
 
@@ -73,12 +76,17 @@ def _person_fields() -> tuple[str, ...]:
                  if f.attname not in _PERSON_UNCACHED)
 
 
-def _person_key(user_id) -> str:
+@functools.cache
+def _person_fields_version() -> str:
+    """The cached fields' names as a short token: after a deploy that changes them, entries
+    kept by the old code are left behind."""
     import zlib
 
-    # the fields' names in the key: after a deploy that changes them, old entries are left
-    version = zlib.crc32(",".join(_person_fields()).encode())
-    return f"committee:person:{_roles_generation()}:{version:x}:{user_id}"
+    return f"{zlib.crc32(','.join(_person_fields()).encode()):x}"
+
+
+def _person_key(user_id) -> str:
+    return f"committee:person:{_roles_generation()}:{_person_fields_version()}:{user_id}"
 
 
 def _roles_generation() -> int:

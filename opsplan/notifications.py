@@ -94,6 +94,11 @@ def unread_count(request) -> int:
     return count
 
 
+def notifications_of(user):
+    """The person's own notifications, newest first: the notifications page and the API."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
 def mark_all_read(user) -> int:
     """Mark every unread notification of ``user`` read (the badge drops to 0); how many."""
     from django.utils import timezone

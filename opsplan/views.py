@@ -102,14 +102,12 @@ def notifications(request):
     from django.core.paginator import Paginator
     from django.shortcuts import redirect
 
-    from opsplan.models import Notification
-    from opsplan.notifications import mark_all_read
+    from opsplan.notifications import mark_all_read, notifications_of
 
     if request.method == "POST":
         mark_all_read(request.user)
         return redirect("notifications")
-    mine = Notification.objects.filter(recipient=request.user)
-    page = Paginator(mine.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
+    page = Paginator(notifications_of(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications.html", {"page": page})
 
 
@@ -184,8 +182,9 @@ class NotificationsView(ListAPIView):
     ordering_fields = ["created_at"]
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user).order_by(
-            "-created_at", "-pk")
+        from opsplan.notifications import notifications_of
+
+        return notifications_of(self.request.user)
 
 
 class NotificationsReadView(APIView):
